@@ -1,0 +1,33 @@
+package io.fmkt.core.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./fmkt}: the command-line entry point. */
+@Command(name = "fmkt", mixinStandardHelpOptions = true, version = "fmkt 0.1.0",
+        description = "Decentralized federated learning by feature-map knowledge transfer (FM-kt).",
+        subcommands = {SimulateCommand.class, BenchCommand.class})
+public final class FmktCli implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Bad options end with a one-line error naming the problem, not a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new FmktCli());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+                cmd.getErr().println("fmkt: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cl;
+    }
+}

@@ -1,0 +1,49 @@
+package io.fmkt.core.loss;
+
+import ai.djl.ndarray.NDArray;
+
+/** How a stage's feature map is normalised before two maps are compared. */
+public enum FeatureNorm {
+    /** The raw map (FitNets-style hint without a regressor: the peers share one architecture). */
+    NONE {
+        @Override
+        public NDArray apply(NDArray f) {
+            return f;
+        }
+    },
+    /** Per-sample L2 normalisation of the flattened map: compares directions, not magnitudes. */
+    L2 {
+        @Override
+        public NDArray apply(NDArray f) {
+            return l2Rows(f.reshape(f.getShape().get(0), -1));
+        }
+    },
+    /**
+     * Attention transfer (Zagoruyko and Komodakis 2017): the channel mean of squared activations,
+     * flattened and L2-normalised per sample, so maps of any channel count compare spatially.
+     */
+    ATTENTION {
+        @Override
+        public NDArray apply(NDArray f) {
+            NDArray a = f.square().mean(new int[] {1});
+            return l2Rows(a.reshape(a.getShape().get(0), -1));
+        }
+    };
+
+    public abstract NDArray apply(NDArray featureMap);
+
+    /** As torch.nn.functional.normalize: x / max(||x||, eps) per row. */
+    static NDArray l2Rows(NDArray x) {
+        return x.div(x.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f));
+    }
+
+    public static FeatureNorm parse(String s) {
+        for (FeatureNorm n : values()) {
+            if (n.name().equalsIgnoreCase(s)) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("unknown feature-map normalisation '" + s
+                + "' (expected none, l2 or attention)");
+    }
+}

@@ -1,0 +1,53 @@
+package io.fmkt.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.fmkt.core.data.ImageSet;
+import io.fmkt.core.model.ResNetModel;
+
+/** Accuracy of a model on a labelled set: batched inference, BatchNorm in eval mode, no gradients. */
+public final class Evaluator {
+    private Evaluator() {
+    }
+
+    public record Accuracy(int correct, int total, int[] correctPerClass, int[] totalPerClass) {
+        /** In percent. */
+        public double percent() {
+            return total == 0 ? 0 : 100.0 * correct / total;
+        }
+
+        /** In percent; NaN for a class absent from the set. */
+        public double classPercent(int c) {
+            return totalPerClass[c] == 0 ? Double.NaN : 100.0 * correctPerClass[c] / totalPerClass[c];
+        }
+    }
+
+    public static Accuracy evaluate(ResNetModel model, ImageSet data, int batchSize) {
+        int classes = model.classes();
+        int[] correctPer = new int[classes];
+        int[] totalPer = new int[classes];
+        int correct = 0;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (int from = 0; from < data.size(); from += batchSize) {
+                int n = Math.min(batchSize, data.size() - from);
+                int[] idx = new int[n];
+                for (int k = 0; k < n; k++) {
+                    idx[k] = from + k;
+                }
+                try (NDManager step = manager.newSubManager()) {
+                    NDArray[] xy = BatchStream.tensors(step, data, idx, false, null);
+                    long[] predicted = model.forward(xy[0], false).logits().argMax(1).toLongArray();
+                    for (int k = 0; k < n; k++) {
+                        int y = data.label(idx[k]);
+                        totalPer[y]++;
+                        if (predicted[k] == y) {
+                            correctPer[y]++;
+                            correct++;
+                        }
+                    }
+                }
+            }
+        }
+        return new Accuracy(correct, data.size(), correctPer, totalPer);
+    }
+}

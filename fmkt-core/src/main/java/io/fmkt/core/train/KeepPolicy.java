@@ -1,0 +1,24 @@
+package io.fmkt.core.train;
+
+/** Which of the two mutually distilled models the receiver keeps as its new current model. */
+public enum KeepPolicy {
+    /** The received (updater's) model after distillation: Def-KT's choice. */
+    RECEIVED,
+    /** The receiver's own model after distillation. */
+    OWN,
+    /** Whichever of the two scores higher on a held-out slice of the receiver's data. */
+    BEST;
+
+    public static KeepPolicy parse(String s) {
+        for (KeepPolicy k : values()) {
+            if (k.name().equalsIgnoreCase(s)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown keep policy '" + s + "' (expected received, own or best)");
+    }
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
