@@ -33,7 +33,7 @@ public final class Sgd implements AutoCloseable {
         double sq = 0;
         for (int i = 0; i < grads.length; i++) {
             grads[i] = parameters.get(i).getArray().getGradient();
-            try (NDArray s = grads[i].square().sum()) {
+            try (NDArray square = grads[i].square(); NDArray s = square.sum()) {
                 sq += s.getFloat();
             }
         }

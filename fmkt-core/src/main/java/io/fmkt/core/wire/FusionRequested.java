@@ -1,0 +1,42 @@
+package io.fmkt.core.wire;
+
+import io.fmkt.core.model.StageSelection;
+import io.fmkt.core.round.PeerPair;
+
+/**
+ * Work for a fusion worker: distil {@code received} (the updater's freshly trained model) and
+ * {@code own} (the receiver's current model) on the receiver's data. Both models are named by
+ * digest, so the worker fuses exactly the versions the round meant even if newer ones appear.
+ * The receiver's data and the fusion settings follow from the run's {@link RunStarted} config and
+ * the receiver id, so they are not repeated here.
+ *
+ * @param layersOverride stages to distil instead of the config's {@code layers} ({@code none},
+ *                       {@code all} or e.g. {@code 1,3}), for ablations; null to use the config
+ */
+public record FusionRequested(String runId, int round, int updater, int receiver, BlobRef received, BlobRef own,
+        @Nullable String layersOverride) implements RoundMessage {
+
+    public FusionRequested {
+        RunIds.validate(runId);
+        Checks.atLeast("round", round, 1);
+        Checks.distinctClients(updater, receiver);
+        Checks.required("received", received);
+        Checks.required("own", own);
+        if (layersOverride != null) {
+            try {
+                StageSelection.parse(layersOverride);
+            } catch (IllegalArgumentException e) {
+                throw WireException.invalid("layersOverride", e.getMessage());
+            }
+        }
+    }
+
+    public PeerPair pair() {
+        return new PeerPair(updater, receiver);
+    }
+
+    @Override
+    public MessageType type() {
+        return MessageType.FUSION_REQUESTED;
+    }
+}

@@ -1,0 +1,90 @@
+package io.fmkt.core.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import io.fmkt.core.data.CifarData;
+import io.fmkt.core.data.SyntheticCifar;
+import io.fmkt.core.loss.FeatureNorm;
+import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.model.StageSelection;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class MutualDistillationTest {
+    static CifarData data;
+
+    @BeforeAll
+    static void data() {
+        data = SyntheticCifar.generate(4, 64, 200);
+    }
+
+    static FusionSettings settings(String layers, int epochs, KeepPolicy keep, double lr) {
+        return new FusionSettings(StageSelection.parse(layers), new double[] {1, 1, 1, 1}, FeatureNorm.NONE, 3, 1, 1,
+                epochs, 32, new SgdSettings(lr, 0.9, 5e-4, 5), keep, true, 0.2);
+    }
+
+    @Test
+    void featureMapTermFallsDuringFusionAndBothModelsMove() {
+        try (NDManager m = NDManager.newBaseManager();
+             ResNetModel a = ResNetModel.initialised(m, 4, 10, 1);
+             ResNetModel b = ResNetModel.initialised(m, 4, 10, 2)) {
+            float[][] a0 = a.values();
+            float[][] b0 = b.values();
+            FusionResult r = MutualDistillation.fuse(a, b, data.train(), settings("all", 4, KeepPolicy.RECEIVED, 0.05),
+                    new SplittableRandom(1));
+            assertThat(r.ok()).isTrue();
+            assertThat(r.fmFirst()).hasSize(4);
+            for (int i = 0; i < 4; i++) {
+                assertThat(r.fmLast()[i]).as("stage %d", i + 1).isLessThan(r.fmFirst()[i] * 0.7);
+            }
+            assertThat(r.lossALast()).isLessThan(r.lossAFirst());
+            assertThat(a.values()[0]).isNotEqualTo(a0[0]);
+            assertThat(b.values()[0]).isNotEqualTo(b0[0]);
+            assertThat(r.kept()).isEqualTo(KeepPolicy.RECEIVED);
+        }
+    }
+
+    @Test
+    void logitOnlyFusionHasNoFeatureTerms() {
+        try (NDManager m = NDManager.newBaseManager();
+             ResNetModel a = ResNetModel.initialised(m, 2, 10, 1);
+             ResNetModel b = ResNetModel.initialised(m, 2, 10, 2)) {
+            FusionResult r = MutualDistillation.fuse(a, b, data.train().head(64), settings("none", 1, KeepPolicy.OWN, 0.05),
+                    new SplittableRandom(1));
+            assertThat(r.fmFirst()).isEmpty();
+            assertThat(r.kept()).isEqualTo(KeepPolicy.OWN);
+            // with no feature terms the total is CE + alpha * KD
+            assertThat(r.lossALast()).isCloseTo(r.ceA() + r.kdA(), org.assertj.core.data.Offset.offset(1e-4));
+        }
+    }
+
+    @Test
+    void bestKeepsTheModelThatScoresHigherOnTheHoldOut() {
+        try (NDManager m = NDManager.newBaseManager();
+             ResNetModel a = ResNetModel.initialised(m, 2, 10, 1);
+             ResNetModel b = ResNetModel.initialised(m, 2, 10, 2)) {
+            FusionResult r = MutualDistillation.fuse(a, b, data.train(), settings("3", 1, KeepPolicy.BEST, 0.05),
+                    new SplittableRandom(3));
+            assertThat(r.holdoutAcc()).hasSize(2);
+            KeepPolicy expected = r.holdoutAcc()[0] > r.holdoutAcc()[1] ? KeepPolicy.OWN : KeepPolicy.RECEIVED;
+            assertThat(r.kept()).isEqualTo(expected);
+            // the hold-out is 20 % of the receiver's data and is not trained on
+            assertThat(r.images()).isEqualTo(2L * 256);
+        }
+    }
+
+    @Test
+    void nonFiniteFusionIsRecordedAsFailed() {
+        try (NDManager m = NDManager.newBaseManager();
+             ResNetModel a = ResNetModel.initialised(m, 2, 10, 1);
+             ResNetModel b = ResNetModel.initialised(m, 2, 10, 2)) {
+            FusionSettings wild = new FusionSettings(StageSelection.ALL, new double[] {1, 1, 1, 1}, FeatureNorm.NONE, 3,
+                    1, 1, 3, 32, new SgdSettings(1e30, 0.9, 0, 0), KeepPolicy.RECEIVED, false, 0.1);
+            FusionResult r = MutualDistillation.fuse(a, b, data.train().head(128), wild, new SplittableRandom(1));
+            assertThat(r.ok()).isFalse();
+            assertThat(r.failure()).contains("non-finite");
+        }
+    }
+}
