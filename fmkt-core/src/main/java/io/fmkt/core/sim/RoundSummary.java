@@ -12,20 +12,8 @@ public record RoundSummary(int round, double accMean, double accMin, double accM
 
     public static RoundSummary of(int round, double[] perClient, List<PairOutcome> pairs, double localSeconds,
             double fusionSeconds, double evalSeconds) {
-        double sum = 0;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double a : perClient) {
-            sum += a;
-            min = Math.min(min, a);
-            max = Math.max(max, a);
-        }
-        double mean = sum / perClient.length;
-        double sq = 0;
-        for (double a : perClient) {
-            sq += (a - mean) * (a - mean);
-        }
-        return new RoundSummary(round, mean, min, max, Math.sqrt(sq / perClient.length), perClient.clone(),
+        io.fmkt.core.round.ClientStats st = io.fmkt.core.round.ClientStats.of(perClient);
+        return new RoundSummary(round, st.mean(), st.min(), st.max(), st.std(), perClient.clone(),
                 List.copyOf(pairs), localSeconds, fusionSeconds, evalSeconds);
     }
 }

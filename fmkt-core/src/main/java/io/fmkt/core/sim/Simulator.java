@@ -23,7 +23,6 @@ import java.util.function.Consumer;
  * is scored on the test set (only the models that changed are re-scored).
  */
 public final class Simulator {
-    private static final int EVAL_BATCH = 256;
 
     private Simulator() {
     }
@@ -75,7 +74,7 @@ public final class Simulator {
                 long t2 = System.nanoTime();
                 for (int i = 0; i < models.length; i++) {
                     if (changed[i] || Double.isNaN(accuracy[i])) {
-                        accuracy[i] = Evaluator.evaluate(models[i], data.test(), EVAL_BATCH).percent();
+                        accuracy[i] = Evaluator.evaluate(models[i], data.test(), Evaluator.DEFAULT_BATCH).percent();
                     }
                 }
                 long t3 = System.nanoTime();

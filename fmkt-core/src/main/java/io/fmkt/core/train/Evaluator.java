@@ -7,6 +7,9 @@ import io.fmkt.core.model.ResNetModel;
 
 /** Accuracy of a model on a labelled set: batched inference, BatchNorm in eval mode, no gradients. */
 public final class Evaluator {
+    /** One batch size for every evaluation: kernels may round differently for other batch shapes. */
+    public static final int DEFAULT_BATCH = 256;
+
     private Evaluator() {
     }
 

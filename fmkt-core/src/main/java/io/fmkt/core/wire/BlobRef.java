@@ -38,4 +38,12 @@ public record BlobRef(String key, String sha256, long size) {
         Checks.sha256("sha256", sha256);
         Checks.atLeast("size", size, 0L);
     }
+
+    public static BlobRef of(io.fmkt.core.store.ObjectRef ref) {
+        return new BlobRef(ref.key(), ref.sha256(), ref.size());
+    }
+
+    public io.fmkt.core.store.ObjectRef toObjectRef() {
+        return new io.fmkt.core.store.ObjectRef(key, sha256, size);
+    }
 }

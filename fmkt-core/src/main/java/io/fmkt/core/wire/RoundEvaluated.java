@@ -55,23 +55,10 @@ public record RoundEvaluated(String runId, int round, double accMean, double acc
     /** Computes mean, min, max and population std of {@code perClient} the way the simulator does. */
     public static RoundEvaluated of(String runId, int round, double[] perClient, String[] modelDigests, double[] cka,
             int testImages, Instant evaluatedAt) {
-        double sum = 0;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double a : perClient) {
-            sum += a;
-            min = Math.min(min, a);
-            max = Math.max(max, a);
-        }
-        double mean = sum / perClient.length;
-        double sq = 0;
-        for (double a : perClient) {
-            sq += (a - mean) * (a - mean);
-        }
-        return new RoundEvaluated(runId, round, mean, min, max, Math.sqrt(sq / perClient.length), perClient,
+        io.fmkt.core.round.ClientStats st = io.fmkt.core.round.ClientStats.of(perClient);
+        return new RoundEvaluated(runId, round, st.mean(), st.min(), st.max(), st.std(), perClient,
                 modelDigests, cka, testImages, evaluatedAt.toString());
     }
-
     @Override
     public MessageType type() {
         return MessageType.ROUND_EVALUATED;

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SimulatorTest {
+public class SimulatorTest {
 
-    static ExperimentConfig tiny(int rounds, double lr, String layers) {
+    public static ExperimentConfig tiny(int rounds, double lr, String layers) {
         ExperimentConfig d = ExperimentConfig.defaults();
         return new ExperimentConfig("synthetic", 4, 1, rounds, "segment:8", 0, 200, 2, 3, 1, 1, 32, lr, lr,
                 0.9, 5e-4, 5, true, layers, d.layerWeights(), "none", 3, 1, 1, "received", 0.1, 8, 40, 200);

@@ -1,0 +1,226 @@
+package io.fmkt.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The embedded default on one machine: a local stack process (real Kafka + S3) and the three
+ * service processes, started from the built jars, or reused when they already answer. What this
+ * object started, it stops on close; what it reused, it leaves running.
+ */
+public final class LocalDeployment implements AutoCloseable {
+    public static final String ACCESS_KEY = "fmkt";
+    /** The local stack's secret: only for the loopback-only embedded default, never a cluster. */
+    public static final String SECRET_KEY = System.getenv().getOrDefault("FMKT_S3_SECRET", "fmkt-local-secret");
+    public static final String BUCKET = "fmkt";
+
+    /** The services, their jars and HTTP ports. */
+    public enum Service {
+        CLIENT("client-service", 8081), FUSION("fusion-service", 8082), EVAL("eval-service", 8083);
+
+        final String dir;
+        final int defaultPort;
+
+        Service(String dir, int defaultPort) {
+            this.dir = dir;
+            this.defaultPort = defaultPort;
+        }
+    }
+
+    /** Ports: 9092 Kafka, 9000 S3, 8081-8083 services unless overridden (tests pick free ones). */
+    public record Ports(int kafka, int s3, int client, int fusion, int eval) {
+        public static final Ports DEFAULT = new Ports(9092, 9000, 8081, 8082, 8083);
+
+        int of(Service s) {
+            return switch (s) {
+                case CLIENT -> client;
+                case FUSION -> fusion;
+                case EVAL -> eval;
+            };
+        }
+    }
+
+    private final Path home;
+    private final Ports ports;
+    private final List<Process> started = new ArrayList<>();
+    private final Consumer<String> log;
+
+    private LocalDeployment(Path home, Ports ports, Consumer<String> log) {
+        this.home = home;
+        this.ports = ports;
+        this.log = log;
+    }
+
+    public String kafkaBootstrap() {
+        return "127.0.0.1:" + ports.kafka();
+    }
+
+    public String s3Endpoint() {
+        return "http://127.0.0.1:" + ports.s3();
+    }
+
+    public String serviceUrl(Service s) {
+        return "http://127.0.0.1:" + ports.of(s);
+    }
+
+    /**
+     * Starts whatever is not running yet.
+     *
+     * @param stateDir where the stack keeps Kafka logs and objects (kept across restarts)
+     * @param logDir   where processes this call starts write their logs
+     */
+    public static LocalDeployment startOrReuse(Path home, Path stateDir, Path logDir, Ports ports,
+            Consumer<String> log) throws IOException, InterruptedException {
+        LocalDeployment d = new LocalDeployment(home, ports, log);
+        try {
+            Files.createDirectories(logDir);
+            d.ensureStack(stateDir, logDir);
+            for (Service s : Service.values()) {
+                d.ensureService(s, logDir);
+            }
+            for (Service s : Service.values()) {
+                d.awaitReady(s, Duration.ofSeconds(120));
+            }
+            return d;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    private void ensureStack(Path stateDir, Path logDir) throws IOException, InterruptedException {
+        if (portOpen(ports.kafka()) && portOpen(ports.s3())) {
+            log.accept("reusing the local stack on " + kafkaBootstrap() + " and " + s3Endpoint());
+            return;
+        }
+        Path module = home.resolve("deploy/local-stack/target");
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx1g", "-cp",
+                module.resolve("fmkt-local-stack.jar") + ":" + Files.readString(module.resolve("classpath.txt")).trim(),
+                "io.fmkt.stack.LocalStackMain", "--data-dir", stateDir.toAbsolutePath().toString(),
+                "--kafka-port", Integer.toString(ports.kafka()), "--s3-port", Integer.toString(ports.s3()),
+                "--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY, "--bucket", BUCKET));
+        Process p = start(cmd, logDir.resolve("local-stack.log"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!(portOpen(ports.kafka()) && portOpen(ports.s3()))) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                throw new IOException("the local stack did not start; see " + logDir.resolve("local-stack.log"));
+            }
+            Thread.sleep(200);
+        }
+        log.accept("started the local stack: Kafka " + kafkaBootstrap() + ", S3 " + s3Endpoint());
+    }
+
+    private void ensureService(Service s, Path logDir) throws IOException {
+        if (ready(s)) {
+            log.accept("reusing " + s.dir + " at " + serviceUrl(s));
+            return;
+        }
+        Path jar = home.resolve("services").resolve(s.dir).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IOException(jar + " is missing: build with ./mvnw -B package -DskipTests");
+        }
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx3g",
+                "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_interop_threads=1",
+                "-Dquarkus.http.port=" + ports.of(s),
+                "-Dkafka.bootstrap.servers=" + kafkaBootstrap(),
+                "-Dfmkt.s3.endpoint=" + s3Endpoint(),
+                "-Dfmkt.s3.access-key=" + ACCESS_KEY,
+                "-Dfmkt.s3.bucket=" + BUCKET,
+                "-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        // The secret goes through the environment, not the command line (visible in ps).
+        pb.environment().put("FMKT_S3_SECRET_KEY", SECRET_KEY);
+        started.add(start(pb, logDir.resolve(s.dir + ".log")));
+        log.accept("starting " + s.dir + " on port " + ports.of(s) + " (log: " + logDir.resolve(s.dir + ".log") + ")");
+    }
+
+    private Process start(List<String> cmd, Path logFile) throws IOException {
+        Process p = start(new ProcessBuilder(cmd), logFile);
+        started.add(p);
+        return p;
+    }
+
+    private static Process start(ProcessBuilder pb, Path logFile) throws IOException {
+        // Idle OpenMP threads must sleep, not spin: several PyTorch processes share the cores.
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        pb.environment().put("DJL_OFFLINE", "true");
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        return pb.start();
+    }
+
+    private void awaitReady(Service s, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready(s)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException(s.dir + " did not become ready at " + serviceUrl(s) + "/q/health/ready");
+            }
+            Thread.sleep(300);
+        }
+    }
+
+    private boolean ready(Service s) {
+        try {
+            HttpResponse<InputStream> r = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(serviceUrl(s) + "/q/health/ready"))
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            r.body().close();
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    static boolean portOpen(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 300);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Stops what this deployment started, services first, then the stack (SIGTERM, then kill). */
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            Process p = started.get(i);
+            p.destroy();
+            try {
+                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+        started.clear();
+    }
+
+    public boolean startedAnything() {
+        return !started.isEmpty();
+    }
+
+    static String readUtf8(Path p) throws IOException {
+        return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,196 @@
+package io.fmkt.core.protocol;
+
+import ai.djl.ndarray.NDManager;
+import io.fmkt.core.codec.FeatureSnapshot;
+import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.round.PeerPair;
+import io.fmkt.core.train.ExperimentData;
+import io.fmkt.core.train.RoundSteps;
+import io.fmkt.core.train.TrainResult;
+import io.fmkt.core.wire.BlobRef;
+import io.fmkt.core.wire.FusionCompleted;
+import io.fmkt.core.wire.FusionRequested;
+import io.fmkt.core.wire.ModelPublished;
+import io.fmkt.core.wire.PairSkipped;
+import io.fmkt.core.wire.RoundMessage;
+import io.fmkt.core.wire.WireMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The clients one process hosts in one run. There is no coordinator: each client computes the
+ * round's schedule itself; an updater trains and publishes its model, a receiver asks for the
+ * fusion of the received model with its own, and everyone moves on when the log shows all of the
+ * round's outcomes. Every call returns the messages to publish; the caller does the I/O.
+ *
+ * <p>Not thread-safe: a service feeds one agent from one thread (DJL allows one autograd session
+ * per process anyway).
+ */
+public final class ClientAgent {
+    private final String runId;
+    private final ExperimentConfig config;
+    private final SortedSet<Integer> hosted;
+    private final ModelStore store;
+    private final ExperimentData data;
+    private final Duration deadline;
+    private final RunLedger ledger;
+    private final Set<Long> acted = new HashSet<>(); // (round, updater) this agent already trained
+    private final Map<Long, Instant> fusionRequestedAt = new HashMap<>(); // (round, receiver)
+    private Instant roundStartedAt;
+    private int activeRound = -1;
+
+    public ClientAgent(String runId, ExperimentConfig config, Set<Integer> hostedClients, ModelStore store,
+            ExperimentData data, Duration deadline) {
+        this.runId = runId;
+        this.config = config;
+        this.hosted = new TreeSet<>();
+        for (int c : hostedClients) {
+            if (c < config.clients()) {
+                hosted.add(c);
+            }
+        }
+        this.store = store;
+        this.data = data;
+        this.deadline = deadline;
+        this.ledger = new RunLedger(runId, config);
+    }
+
+    public SortedSet<Integer> hosted() {
+        return hosted;
+    }
+
+    public RunLedger ledger() {
+        return ledger;
+    }
+
+    /** Round 0: every hosted client publishes its seeded initial model (unless the log already has it). */
+    public List<WireMessage> start(Instant now) {
+        List<WireMessage> out = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int c : hosted) {
+                if (ledger.model(0, c) != null) {
+                    continue;
+                }
+                try (ResNetModel model = ResNetModel.initialised(m, config.width(), 10,
+                        ResNetModel.initSeed(config.seed(), c))) {
+                    out.add(ModelPublished.initial(runId, c, store.putWeights(runId, model),
+                            store.putFeatures(runId, FeatureSnapshot.capture(model, data.probe())), config.width(), 10));
+                }
+            }
+        }
+        apply(out);
+        out.addAll(advance(now));
+        return out;
+    }
+
+    /** A model or outcome read from the log. */
+    public List<WireMessage> onEvent(RoundMessage event, Instant now) {
+        boolean isNew = event instanceof ModelPublished mp ? ledger.onModel(mp) : ledger.onOutcome(event);
+        return isNew ? advance(now) : List.of();
+    }
+
+    private void apply(List<WireMessage> own) {
+        for (WireMessage w : own) {
+            if (w instanceof ModelPublished mp) {
+                ledger.onModel(mp);
+            } else if (w instanceof PairSkipped || w instanceof FusionCompleted) {
+                ledger.onOutcome((RoundMessage) w);
+            }
+        }
+    }
+
+    public boolean finished() {
+        return ledger.lastCompleteRound() >= config.rounds();
+    }
+
+    /** Acts on the first incomplete round: train hosted updaters, request hosted receivers' fusions. */
+    private List<WireMessage> advance(Instant now) {
+        List<WireMessage> out = new ArrayList<>();
+        while (true) {
+            int done = ledger.lastCompleteRound();
+            int r = done + 1;
+            if (done < 0 || r > config.rounds()) {
+                return out;
+            }
+            if (r != activeRound) {
+                activeRound = r;
+                roundStartedAt = now;
+            }
+            List<WireMessage> step = new ArrayList<>();
+            for (PeerPair p : ledger.schedule(r)) {
+                if (hosted.contains(p.updater()) && acted.add(key(r, p.updater()))) {
+                    step.add(update(r, p, done));
+                }
+                if (hosted.contains(p.receiver()) && ledger.outcome(r, p.receiver()) == null
+                        && !fusionRequestedAt.containsKey(key(r, p.receiver()))) {
+                    ModelPublished received = ledger.model(r, p.updater());
+                    if (received != null) {
+                        fusionRequestedAt.put(key(r, p.receiver()), now);
+                        step.add(new FusionRequested(runId, r, p.updater(), p.receiver(), received.weights(),
+                                ledger.current(p.receiver(), done).weights(), null));
+                    }
+                }
+            }
+            apply(step);
+            out.addAll(step);
+            if (ledger.lastCompleteRound() == done) {
+                return out; // waiting for others
+            }
+        }
+    }
+
+    private WireMessage update(int round, PeerPair p, int previousRound) {
+        int u = p.updater();
+        try (NDManager m = NDManager.newBaseManager();
+             ResNetModel model = store.loadModel(ledger.current(u, previousRound).weights(), m, config.width(), 10)) {
+            TrainResult r = RoundSteps.localUpdate(config, round, u, model, data.shards()[u]);
+            if (!r.ok()) {
+                return PairSkipped.of(runId, round, p, "updater failed: " + r.failure());
+            }
+            BlobRef weights = store.putWeights(runId, model);
+            BlobRef features = store.putFeatures(runId, FeatureSnapshot.capture(model, data.probe()));
+            return ModelPublished.trained(runId, round, u, weights, features, config.width(), 10, r);
+        }
+    }
+
+    /**
+     * Skips hosted receivers' pairs whose updater stayed silent, or whose fusion never came back,
+     * past the deadline. The skip goes to the log like any outcome, so it is never hidden.
+     */
+    public List<WireMessage> checkDeadlines(Instant now) {
+        List<WireMessage> out = new ArrayList<>();
+        int r = ledger.lastCompleteRound() + 1;
+        if (ledger.lastCompleteRound() < 0 || r > config.rounds() || roundStartedAt == null) {
+            return out;
+        }
+        for (PeerPair p : ledger.schedule(r)) {
+            long k = key(r, p.receiver());
+            if (!hosted.contains(p.receiver()) || ledger.outcome(r, p.receiver()) != null) {
+                continue;
+            }
+            Instant since = fusionRequestedAt.getOrDefault(k, roundStartedAt);
+            if (Duration.between(since, now).compareTo(deadline) > 0) {
+                String why = fusionRequestedAt.containsKey(k)
+                        ? "no fusion result within " + deadline.toSeconds() + " s of the request"
+                        : "updater " + p.updater() + " published no model within " + deadline.toSeconds() + " s";
+                out.add(PairSkipped.of(runId, r, p, "deadline: " + why));
+            }
+        }
+        apply(out);
+        out.addAll(advance(now));
+        return out;
+    }
+
+    private static long key(int round, int client) {
+        return ((long) round << 32) | client;
+    }
+}

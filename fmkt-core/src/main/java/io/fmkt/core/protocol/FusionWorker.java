@@ -1,0 +1,50 @@
+package io.fmkt.core.protocol;
+
+import ai.djl.ndarray.NDManager;
+import io.fmkt.core.codec.FeatureSnapshot;
+import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.model.StageSelection;
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.train.ExperimentData;
+import io.fmkt.core.train.FusionResult;
+import io.fmkt.core.train.FusionSettings;
+import io.fmkt.core.train.KeepPolicy;
+import io.fmkt.core.train.RoundSteps;
+import io.fmkt.core.wire.FusionCompleted;
+import io.fmkt.core.wire.FusionRequested;
+
+/**
+ * One fusion request to one announcement: load both models (verified), run FM-kt on the
+ * receiver's data with the run's settings (or the request's layer override), store the kept
+ * model. Deterministic, so a redelivered request writes the same content-addressed object.
+ */
+public final class FusionWorker {
+    private final ModelStore store;
+
+    public FusionWorker(ModelStore store) {
+        this.store = store;
+    }
+
+    public FusionCompleted fuse(FusionRequested req, ExperimentConfig config, ExperimentData data) {
+        if (req.receiver() >= config.clients() || req.updater() >= config.clients()) {
+            throw new IllegalArgumentException("pair " + req.updater() + "->" + req.receiver() + " names a client"
+                    + " outside 0.." + (config.clients() - 1) + " of run " + req.runId());
+        }
+        FusionSettings settings = RoundSteps.fusionSettings(config);
+        if (req.layersOverride() != null) {
+            settings = settings.withLayers(StageSelection.parse(req.layersOverride()));
+        }
+        try (NDManager m = NDManager.newBaseManager();
+             ResNetModel own = store.loadModel(req.own(), m, config.width(), 10);
+             ResNetModel received = store.loadModel(req.received(), m, config.width(), 10)) {
+            FusionResult r = RoundSteps.fuse(config, settings, req.round(), req.receiver(), own, received,
+                    data.shards()[req.receiver()]);
+            if (!r.ok()) {
+                return FusionCompleted.of(req.runId(), req.round(), req.pair(), r, null, null);
+            }
+            ResNetModel kept = r.kept() == KeepPolicy.OWN ? own : received;
+            return FusionCompleted.of(req.runId(), req.round(), req.pair(), r, store.putWeights(req.runId(), kept),
+                    store.putFeatures(req.runId(), FeatureSnapshot.capture(kept, data.probe())));
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.fmkt.core.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.sim.RoundSummary;
+import io.fmkt.core.sim.Simulator;
+import io.fmkt.core.sim.SimulatorTest;
+import io.fmkt.core.train.ExperimentData;
+import io.fmkt.core.wire.FusionCompleted;
+import io.fmkt.core.wire.FusionRequested;
+import io.fmkt.core.wire.ModelPublished;
+import io.fmkt.core.wire.PairSkipped;
+import io.fmkt.core.wire.RoundEvaluated;
+import io.fmkt.core.wire.RoundMessage;
+import io.fmkt.core.wire.WireMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The protocol's agents, fusion worker and scorer exchanging messages through a queue (standing in
+ * for Kafka; the wiring has its own tests against a real broker) must reproduce the simulator's
+ * numbers exactly, whatever order the messages arrive in.
+ */
+class ProtocolMatchesSimulatorTest {
+    static ExperimentConfig config;
+    static ExperimentData data;
+    static List<RoundSummary> reference;
+
+    @BeforeAll
+    static void simulate() throws Exception {
+        config = SimulatorTest.tiny(3, 0.05, "1,3");
+        data = ExperimentData.load(config);
+        reference = Simulator.run(config, data, r -> { });
+    }
+
+    record Outcome(List<RoundEvaluated> rounds, List<WireMessage> log, int scored) {
+    }
+
+    static Outcome runProtocol(long shuffleSeed) {
+        ModelStore store = new ModelStore(new InMemoryObjectStore());
+        String run = "run-test";
+        Instant now = Instant.parse("2026-11-26T00:00:00Z");
+        ClientAgent a = new ClientAgent(run, config, Set.of(0, 1), store, data, Duration.ofHours(1));
+        ClientAgent b = new ClientAgent(run, config, Set.of(2, 3), store, data, Duration.ofHours(1));
+        FusionWorker worker = new FusionWorker(store);
+        RunLedger evalLedger = new RunLedger(run, config);
+        RoundScorer scorer = new RoundScorer(store);
+        List<RoundEvaluated> rounds = new ArrayList<>();
+        List<WireMessage> log = new ArrayList<>();
+        List<WireMessage> bus = new ArrayList<>(a.start(now));
+        bus.addAll(b.start(now));
+        Random order = new Random(shuffleSeed);
+        java.util.Set<FusionRequested> redelivered = new java.util.HashSet<>();
+        while (!bus.isEmpty()) {
+            WireMessage m = bus.remove(shuffleSeed == 0 ? 0 : order.nextInt(bus.size()));
+            log.add(m);
+            if (m instanceof FusionRequested req) {
+                bus.add(worker.fuse(req, config, data));
+                if (redelivered.add(req)) {
+                    bus.add(req); // a redelivery must change nothing
+                }
+                continue;
+            }
+            RoundMessage rm = (RoundMessage) m;
+            bus.addAll(a.onEvent(rm, now));
+            bus.addAll(b.onEvent(rm, now));
+            int before = evalLedger.lastCompleteRound();
+            boolean isNew = m instanceof ModelPublished mp ? evalLedger.onModel(mp) : evalLedger.onOutcome(rm);
+            if (isNew) {
+                for (int r = Math.max(before + 1, 1); r <= evalLedger.lastCompleteRound(); r++) {
+                    rounds.add(scorer.evaluate(evalLedger, r, data, now));
+                }
+            }
+        }
+        assertThat(a.finished()).isTrue();
+        assertThat(b.finished()).isTrue();
+        return new Outcome(rounds, log, scorer.modelsScored());
+    }
+
+    static void assertMatchesSimulator(List<RoundEvaluated> rounds) {
+        assertThat(rounds).hasSize(reference.size());
+        for (int i = 0; i < rounds.size(); i++) {
+            RoundEvaluated got = rounds.get(i);
+            RoundSummary want = reference.get(i);
+            assertThat(got.round()).isEqualTo(want.round());
+            assertThat(got.perClient()).as("round %d", want.round()).containsExactly(want.perClient());
+            assertThat(got.accMean()).isEqualTo(want.accMean());
+            assertThat(got.accStd()).isEqualTo(want.accStd());
+            assertThat(got.cka()).hasSize(4);
+        }
+    }
+
+    @Test
+    void inOrderDeliveryReproducesTheSimulatorExactly() {
+        Outcome o = runProtocol(0);
+        assertMatchesSimulator(o.rounds());
+        long fused = o.log().stream().filter(m -> m instanceof FusionCompleted f && f.ok()).count();
+        long distinctFused = o.log().stream().filter(m -> m instanceof FusionCompleted f && f.ok())
+                .map(m -> ((FusionCompleted) m).fused().sha256()).distinct().count();
+        // each redelivered request produced a byte-identical model (same content address)
+        assertThat(fused).isEqualTo(2L * config.rounds());
+        assertThat(distinctFused).isEqualTo(config.rounds());
+        // each distinct model was scored once, not every client every round
+        long distinctScored = o.rounds().stream().flatMap(r -> java.util.Arrays.stream(r.modelDigests()))
+                .distinct().count();
+        assertThat(o.scored()).isEqualTo((int) distinctScored).isLessThan(config.clients() * config.rounds());
+        assertThat(o.log().stream().filter(m -> m instanceof PairSkipped)).isEmpty();
+    }
+
+    @Test
+    void shuffledDeliveryGivesTheSameNumbers() {
+        assertMatchesSimulator(runProtocol(42).rounds());
+    }
+
+    @Test
+    void aSilentUpdaterIsSkippedAfterTheDeadlineAndTheSkipIsLogged() {
+        ModelStore store = new ModelStore(new InMemoryObjectStore());
+        Instant t0 = Instant.parse("2026-11-26T00:00:00Z");
+        var pair = new RunLedger("run-x", config).schedule(1).get(0);
+        // only the receiver's host runs; the updater's host is down
+        Set<Integer> hosted = new java.util.HashSet<>(Set.of(0, 1, 2, 3));
+        hosted.remove(pair.updater());
+        ClientAgent receiverHost = new ClientAgent("run-x", config, hosted, store, data, Duration.ofSeconds(30));
+        ClientAgent other = new ClientAgent("run-x", config, Set.of(pair.updater()), store, data, Duration.ofSeconds(30));
+        List<WireMessage> first = new ArrayList<>(receiverHost.start(t0));
+        // the updater's initial model exists (published before it went silent)
+        for (WireMessage m : other.start(t0)) {
+            if (m instanceof ModelPublished mp && mp.round() == 0) {
+                receiverHost.onEvent(mp, t0);
+            }
+        }
+        assertThat(receiverHost.checkDeadlines(t0.plusSeconds(10))).isEmpty();
+        List<WireMessage> late = receiverHost.checkDeadlines(t0.plusSeconds(31));
+        assertThat(late).first().isInstanceOfSatisfying(PairSkipped.class, s -> {
+            assertThat(s.round()).isEqualTo(1);
+            assertThat(s.receiver()).isEqualTo(pair.receiver());
+            assertThat(s.reason()).contains("updater " + pair.updater() + " published no model within 30 s");
+        });
+        assertThat(receiverHost.ledger().lastCompleteRound()).isEqualTo(1);
+        assertThat(first).isNotEmpty();
+    }
+}
