@@ -39,7 +39,7 @@ public final class SimulateCommand implements Callable<Integer> {
             o.print(data.partition().formatHistogram(data.train()));
         }
         List<RoundSummary> rounds = Simulator.run(c, data, r -> o.println(RunOutputs.progressLine(r, c.rounds())));
-        RunOutputs.write(out, c, rounds, "fmkt simulate: layers " + c.layers() + ", " + c.partition());
+        RunOutputs.write(out, c, rounds, RunOutputs.pairsCsv(rounds), "fmkt simulate: layers " + c.layers() + ", " + c.partition());
         o.println();
         o.print(RunOutputs.table(rounds));
         o.printf("%nwrote %s (rounds.csv, pairs.csv, config.json, accuracy.png) in %.1f s%n", out,

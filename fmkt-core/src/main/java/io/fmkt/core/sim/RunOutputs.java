@@ -88,11 +88,12 @@ public final class RunOutputs {
                 r.localSeconds(), r.fusionSeconds(), r.evalSeconds());
     }
 
-    public static void write(Path dir, ExperimentConfig config, List<RoundSummary> rounds, String title)
-            throws IOException {
+    /** Writes rounds.csv, pairs.csv (as given), config.json and accuracy.png. */
+    public static void write(Path dir, ExperimentConfig config, List<RoundSummary> rounds, String pairsCsv,
+            String title) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("rounds.csv"), roundsCsv(rounds));
-        Files.writeString(dir.resolve("pairs.csv"), pairsCsv(rounds));
+        Files.writeString(dir.resolve("pairs.csv"), pairsCsv);
         JSON.writeValue(dir.resolve("config.json").toFile(), config);
         plot(dir.resolve("accuracy.png"), rounds, title);
     }

@@ -1,0 +1,59 @@
+package io.fmkt.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Where the embedded default lives and where results go. */
+public final class DeploymentOptions {
+    @Option(names = "--results", description = "results root; a run writes <results>/<run-id>/ (default: ${DEFAULT-VALUE})")
+    Path results = Path.of("results");
+
+    @Option(names = "--state-dir", description = "local stack data (Kafka log, objects); kept across runs (default: <home>/.fmkt/stack)")
+    Path stateDir;
+
+    @Option(names = "--timeout", description = "give up after this many seconds (default: ${DEFAULT-VALUE})")
+    long timeoutSeconds = 3600;
+
+    @Option(names = "--kafka-port", description = "local Kafka port (default: ${DEFAULT-VALUE})")
+    int kafkaPort = LocalDeployment.Ports.DEFAULT.kafka();
+
+    @Option(names = "--s3-port", description = "local S3 port (default: ${DEFAULT-VALUE})")
+    int s3Port = LocalDeployment.Ports.DEFAULT.s3();
+
+    @Option(names = "--service-ports", split = ",", description = "client,fusion,eval HTTP ports (default: 8081,8082,8083)")
+    int[] servicePorts = {8081, 8082, 8083};
+
+    /** Options for a deployment on the given ports, results and state (tests, programmatic use). */
+    public static DeploymentOptions of(Path results, Path stateDir, LocalDeployment.Ports ports, Duration timeout) {
+        DeploymentOptions d = new DeploymentOptions();
+        d.results = results;
+        d.stateDir = stateDir;
+        d.kafkaPort = ports.kafka();
+        d.s3Port = ports.s3();
+        d.servicePorts = new int[] {ports.client(), ports.fusion(), ports.eval()};
+        d.timeoutSeconds = timeout.toSeconds();
+        return d;
+    }
+
+    /** The repository (set by ./fmkt as -Dfmkt.home), where the built jars are. */
+    Path home() {
+        return Path.of(System.getProperty("fmkt.home", ".")).toAbsolutePath().normalize();
+    }
+
+    Path stateDir() {
+        return stateDir != null ? stateDir : home().resolve(".fmkt/stack");
+    }
+
+    Path resultsDir() {
+        return results;
+    }
+
+    Duration timeout() {
+        return Duration.ofSeconds(timeoutSeconds);
+    }
+
+    LocalDeployment.Ports ports() {
+        return new LocalDeployment.Ports(kafkaPort, s3Port, servicePorts[0], servicePorts[1], servicePorts[2]);
+    }
+}

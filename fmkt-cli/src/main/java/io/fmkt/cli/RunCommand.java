@@ -1,0 +1,119 @@
+package io.fmkt.cli;
+
+import io.fmkt.core.cli.ExperimentOptions;
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.sim.RoundSummary;
+import io.fmkt.core.sim.RunOutputs;
+import io.fmkt.core.wire.FusionCompleted;
+import io.fmkt.core.wire.PairSkipped;
+import io.fmkt.core.wire.RoundEvaluated;
+import io.fmkt.core.wire.RunIds;
+import io.fmkt.core.wire.RunStarted;
+import io.fmkt.core.wire.WireMessage;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run an experiment on the distributed services (Kafka + S3), starting the local stack and"
+                + " services if they are not running; writes results/<run-id>/.")
+public final class RunCommand implements Callable<Integer> {
+    @Mixin
+    ExperimentOptions experiment;
+
+    @Mixin
+    DeploymentOptions deployment;
+
+    @Option(names = "--run-id", description = "run id (default: generated from the time and seed)")
+    String runId;
+
+    @Override
+    public Integer call() throws Exception {
+        ExperimentConfig c = experiment.toConfig();
+        String id = runId != null ? RunIds.validate(runId) : RunIds.newRunId("run", c.seed(), Clock.systemUTC());
+        execute(c, id, deployment, System.out);
+        return 0;
+    }
+
+    /** Submits {@code c}, follows it to the end and writes the run directory; returns its path. */
+    static Path execute(ExperimentConfig c, String id, DeploymentOptions d, PrintStream o) throws Exception {
+        c = absoluteData(c);
+        Path out = d.resultsDir().resolve(id);
+        long start = System.nanoTime();
+        o.printf("fmkt run %s: %d clients, %d pairs/round, %d rounds, %s, width %d, layers %s, seed %d%n", id,
+                c.clients(), c.pairs(), c.rounds(), c.partition(), c.width(), c.layers(), c.seed());
+        try (LocalDeployment local = LocalDeployment.startOrReuse(d.home(), d.stateDir(), out.resolve("logs"),
+                d.ports(), o::println);
+             RunClient client = new RunClient(local.kafkaBootstrap())) {
+            client.ensureTopics();
+            List<RoundSummary> rounds = new ArrayList<>();
+            RunClient.RunLog log;
+            try (RunClient.Follower f = client.follow(id)) {
+                client.publish(RunStarted.of(id, c, Instant.now()));
+                final ExperimentConfig cfg = c;
+                log = f.await(c.rounds(), d.timeout(), e -> {
+                    RoundSummary s = RoundSummary.of(e.round(), e.perClient(), List.of(), 0, 0, 0);
+                    o.printf(Locale.ROOT, "round %d/%d  acc %.2f %% (min %.2f, max %.2f)  %.1f s%n", e.round(),
+                            cfg.rounds(), s.accMean(), s.accMin(), s.accMax(), (System.nanoTime() - start) / 1e9);
+                }, m -> {
+                    if (m instanceof PairSkipped s) {
+                        o.printf("round %d: pair %d->%d skipped: %s%n", s.round(), s.updater(), s.receiver(), s.reason());
+                    } else if (m instanceof FusionCompleted fc && !fc.ok()) {
+                        o.printf("round %d: fusion %d->%d failed: %s%n", fc.round(), fc.updater(), fc.receiver(),
+                                fc.failure());
+                    }
+                });
+            }
+            for (RoundEvaluated e : log.rounds()) {
+                rounds.add(RoundSummary.of(e.round(), e.perClient(), List.of(), 0, 0, 0));
+            }
+            RunOutputs.write(out, c, rounds, pairsCsv(log.outcomes()), "fmkt run " + id + ": layers " + c.layers());
+            o.println();
+            o.print(RunOutputs.table(rounds));
+            o.printf(Locale.ROOT, "%nwrote %s (rounds.csv, pairs.csv, config.json, accuracy.png, logs/) in %.1f s%n",
+                    out, (System.nanoTime() - start) / 1e9);
+        }
+        return out;
+    }
+
+    /** Services run elsewhere: a relative data path must not depend on this shell's directory. */
+    static ExperimentConfig absoluteData(ExperimentConfig c) {
+        if (c.synthetic()) {
+            return c;
+        }
+        String abs = Path.of(c.data()).toAbsolutePath().normalize().toString();
+        return new ExperimentConfig(abs, c.clients(), c.pairs(), c.rounds(), c.partition(), c.perClientCap(),
+                c.testCap(), c.width(), c.seed(), c.localEpochs(), c.fusionEpochs(), c.batchSize(), c.learningRate(),
+                c.fusionLearningRate(), c.momentum(), c.weightDecay(), c.maxGradNorm(), c.augment(), c.layers(),
+                c.layerWeights(), c.norm(), c.temperature(), c.alpha(), c.beta(), c.keep(), c.holdoutFraction(),
+                c.probeImages(), c.syntheticTrainPerBatch(), c.syntheticTest());
+    }
+
+    static String pairsCsv(List<WireMessage> outcomes) {
+        StringBuilder sb = new StringBuilder("round,updater,receiver,status,kept,fusion_loss_a_first,fusion_loss_a_last,"
+                + "fusion_seconds,reason\n");
+        outcomes.stream().sorted(java.util.Comparator.comparingInt((WireMessage m) -> ((io.fmkt.core.wire.RoundMessage) m)
+                .round())).forEach(m -> {
+                    if (m instanceof FusionCompleted f) {
+                        sb.append(String.format(Locale.ROOT, "%d,%d,%d,%s,%s,%.5f,%.5f,%.3f,\"%s\"%n", f.round(),
+                                f.updater(), f.receiver(), f.ok() ? "fused" : "failed",
+                                f.kept().name().toLowerCase(Locale.ROOT), f.losses().lossAFirst(),
+                                f.losses().lossALast(), f.seconds(),
+                                f.failure() == null ? "" : f.failure().replace('"', '\'')));
+                    } else if (m instanceof PairSkipped s) {
+                        sb.append(String.format(Locale.ROOT, "%d,%d,%d,skipped,,,,,\"%s\"%n", s.round(), s.updater(),
+                                s.receiver(), s.reason().replace('"', '\'')));
+                    }
+                });
+        return sb.toString();
+    }
+}
