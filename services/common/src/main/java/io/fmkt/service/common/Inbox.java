@@ -1,0 +1,100 @@
+package io.fmkt.service.common;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import io.fmkt.core.wire.Topics;
+import io.fmkt.core.wire.WireCodec;
+import io.fmkt.core.wire.WireException;
+import io.fmkt.core.wire.WireMessage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
+
+/**
+ * The front door of every consumer: decodes a raw record with {@link WireCodec} and hands the message
+ * to the service's logic; a record that does not decode, or whose handling finds it invalid (any
+ * {@link WireException}), goes to the dead-letter topic instead of stopping the channel.
+ *
+ * <p>Channels receive {@code ConsumerRecord<String, byte[]>} rather than letting Kafka deserialize
+ * JSON, because a deserializer failure happens inside the connector, before any code of ours can
+ * say why, and (with the default failure strategy) stops the channel. Other exceptions from the
+ * handler are not caught here: they nack the record and the channel's {@code failure-strategy}
+ * applies (default {@code fail}: the channel stops and readiness goes DOWN, which is visible).
+ *
+ * <p>Blocks until the dead letter is acknowledged, so the original offset is committed only after
+ * its dead letter is safely written. Call it from a worker thread ({@code @Blocking}).
+ */
+@ApplicationScoped
+public class Inbox {
+    private static final Logger LOG = Logger.getLogger(Inbox.class);
+    static final Duration DLQ_TIMEOUT = Duration.ofSeconds(60);
+
+    @Inject
+    WireCodec codec;
+
+    @Inject
+    DeadLetters deadLetters;
+
+    /** Decodes a message that must be of {@code type}, then runs {@code handler}. */
+    public <T extends WireMessage> void accept(ConsumerRecord<String, byte[]> record, Class<T> type,
+            Consumer<? super T> handler) {
+        if (isTombstone(record)) {
+            return;
+        }
+        try {
+            handler.accept(codec.decode(record.value(), type));
+        } catch (WireException e) {
+            deadLetter(record, e);
+        }
+    }
+
+    /**
+     * Decodes any message type that belongs on the record's topic ({@link Topics#topicOf}), e.g.
+     * FusionCompleted or PairSkipped on fmkt.fused; another type is {@code UNKNOWN_TYPE}.
+     */
+    public void acceptAny(ConsumerRecord<String, byte[]> record, Consumer<? super WireMessage> handler) {
+        if (isTombstone(record)) {
+            return;
+        }
+        try {
+            WireMessage m = codec.decodeAny(record.value());
+            if (!Topics.topicOf(m).equals(record.topic())) {
+                throw new WireException(WireException.Reason.UNKNOWN_TYPE, "type", "type '" + m.type().wireName()
+                        + "' does not belong on " + record.topic() + " (it goes to " + Topics.topicOf(m) + ")");
+            }
+            handler.accept(m);
+        } catch (WireException e) {
+            deadLetter(record, e);
+        }
+    }
+
+    /** A null value deletes a key on a compacted topic (fmkt.runs); it is not a message. */
+    private static boolean isTombstone(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            LOG.debugf("skipping tombstone %s-%d@%d key=%s", record.topic(), record.partition(), record.offset(),
+                    record.key());
+            return true;
+        }
+        return false;
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, WireException e) {
+        try {
+            deadLetters.send(record, e).toCompletableFuture().get(DLQ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing a dead letter", ie);
+        } catch (ExecutionException | TimeoutException failure) {
+            // Not acknowledging the original is the only safe answer: it must not vanish unrecorded.
+            IllegalStateException ise = new IllegalStateException("cannot write dead letter for " + record.topic()
+                    + "-" + record.partition() + "@" + record.offset(), failure);
+            ise.addSuppressed(e);
+            throw ise;
+        }
+    }
+}
