@@ -119,6 +119,12 @@ public final class LocalDeployment implements AutoCloseable {
             Thread.sleep(200);
         }
         log.accept("started the local stack: Kafka " + kafkaBootstrap() + ", S3 " + s3Endpoint());
+        // Before any service subscribes: a subscription would auto-create them without compaction.
+        try (RunClient client = new RunClient(kafkaBootstrap())) {
+            client.ensureTopics();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("cannot create the fmkt topics on " + kafkaBootstrap(), e.getCause());
+        }
     }
 
     private void ensureService(Service s, Path logDir) throws IOException {

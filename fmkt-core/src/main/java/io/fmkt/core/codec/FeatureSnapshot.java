@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import io.fmkt.core.data.BatchAssembler;
 import io.fmkt.core.data.Batch;
 import io.fmkt.core.data.ImageSet;
+import io.fmkt.core.model.NoGrad;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.model.StageOutputs;
 import io.fmkt.core.round.Seeds;
@@ -43,7 +44,7 @@ public record FeatureSnapshot(long[][] shapes, float[][] maps) {
     public static FeatureSnapshot capture(ResNetModel model, ImageSet probe) {
         int[] all = java.util.stream.IntStream.range(0, probe.size()).toArray();
         Batch b = BatchAssembler.assemble(probe, all, null, null);
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NoGrad ignored = NoGrad.enter(); NDManager m = NDManager.newBaseManager()) {
             StageOutputs out = model.forward(m.create(b.images(), new Shape(b.shape())), false);
             long[][] shapes = new long[out.stages().size()][];
             float[][] maps = new float[shapes.length][];

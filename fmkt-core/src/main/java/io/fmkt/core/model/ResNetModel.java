@@ -153,14 +153,10 @@ public final class ResNetModel implements AutoCloseable {
             }
         }
         // Leaf tensors that require gradients may only be written in place outside grad mode.
-        boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        try {
+        try (NoGrad ignored = NoGrad.enter()) {
             for (int i = 0; i < values.length; i++) {
                 parameters.get(i).getArray().set(values[i]);
             }
-        } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
         }
     }
 

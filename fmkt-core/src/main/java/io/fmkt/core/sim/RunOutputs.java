@@ -73,8 +73,9 @@ public final class RunOutputs {
                 "std", "fused"));
         for (RoundSummary r : rounds) {
             long fused = r.pairs().stream().filter(PairOutcome::fused).count();
-            sb.append(String.format(Locale.ROOT, "%5d  %8.2f  %8.2f  %8.2f  %7.2f  %3d/%-2d%n", r.round(), r.accMean(),
-                    r.accMin(), r.accMax(), r.accStd(), fused, r.pairs().size()));
+            String pairs = r.pairs().isEmpty() ? "-" : fused + "/" + r.pairs().size();
+            sb.append(String.format(Locale.ROOT, "%5d  %8.2f  %8.2f  %8.2f  %7.2f  %6s%n", r.round(), r.accMean(),
+                    r.accMin(), r.accMax(), r.accStd(), pairs));
         }
         return sb.toString();
     }

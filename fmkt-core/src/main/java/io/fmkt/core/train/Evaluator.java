@@ -3,6 +3,7 @@ package io.fmkt.core.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.fmkt.core.data.ImageSet;
+import io.fmkt.core.model.NoGrad;
 import io.fmkt.core.model.ResNetModel;
 
 /** Accuracy of a model on a labelled set: batched inference, BatchNorm in eval mode, no gradients. */
@@ -30,7 +31,7 @@ public final class Evaluator {
         int[] correctPer = new int[classes];
         int[] totalPer = new int[classes];
         int correct = 0;
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NoGrad ignored = NoGrad.enter(); NDManager manager = NDManager.newBaseManager()) {
             for (int from = 0; from < data.size(); from += batchSize) {
                 int n = Math.min(batchSize, data.size() - from);
                 int[] idx = new int[n];

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.fmkt.core.model.NoGrad;
 import java.util.List;
 
 /**
@@ -23,12 +24,18 @@ public final class Sgd implements AutoCloseable {
     }
 
     /**
-     * Applies the gradients accumulated by the last backward pass and zeroes them. Must run after
-     * the GradientCollector is closed (grad mode off), since it updates leaf tensors in place.
+     * Applies the gradients accumulated by the last backward pass and zeroes them, after the
+     * GradientCollector is closed (leaf tensors are updated in place, with grad mode off).
      *
      * @return the global gradient norm before clipping
      */
     public double step() {
+        try (NoGrad ignored = NoGrad.enter()) {
+            return update();
+        }
+    }
+
+    private double update() {
         NDArray[] grads = new NDArray[parameters.size()];
         double sq = 0;
         for (int i = 0; i < grads.length; i++) {

@@ -57,7 +57,7 @@ public class WireException extends IllegalArgumentException {
         return field;
     }
 
-    static WireException invalid(String field, String detail) {
+    public static WireException invalid(String field, String detail) {
         return new WireException(Reason.INVALID_VALUE, field, detail);
     }
 

@@ -55,4 +55,21 @@ class LocalTrainerTest {
             assertThat(r.failure()).containsPattern("non-finite (training loss|weights)");
         }
     }
+
+    @Test
+    void trainingOnAnotherThreadGivesTheSameWeights() throws Exception {
+        // PyTorch's grad mode is per thread: services train on a worker thread, the simulator on main.
+        try (NDManager m = NDManager.newBaseManager();
+             ResNetModel a = ResNetModel.initialised(m, 2, 10, 5);
+             ResNetModel b = ResNetModel.initialised(m, 2, 10, 5)) {
+            LocalTrainer.train(a, data.train().head(128), settings(1, 0.05), new SplittableRandom(4));
+            TrainResult[] r = new TrainResult[1];
+            Thread t = new Thread(() -> r[0] = LocalTrainer.train(b, data.train().head(128), settings(1, 0.05),
+                    new SplittableRandom(4)));
+            t.start();
+            t.join();
+            assertThat(r[0].ok()).isTrue();
+            assertThat(b.values()).isDeepEqualTo(a.values());
+        }
+    }
 }

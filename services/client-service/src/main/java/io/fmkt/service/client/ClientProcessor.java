@@ -1,14 +1,28 @@
 package io.fmkt.service.client;
 
+import io.fmkt.core.protocol.ClientAgent;
+import io.fmkt.core.protocol.ModelStore;
+import io.fmkt.core.store.ObjectStore;
 import io.fmkt.core.wire.FusionCompleted;
+import io.fmkt.core.wire.FusionRequested;
+import io.fmkt.core.wire.ModelPublished;
 import io.fmkt.core.wire.PairSkipped;
+import io.fmkt.core.wire.RoundMessage;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.WireMessage;
+import io.fmkt.service.common.DjlWorker;
 import io.fmkt.service.common.Inbox;
+import io.fmkt.service.common.Metrics;
 import io.fmkt.service.common.Outbox;
+import io.fmkt.service.common.Runs;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -16,10 +30,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes fmkt.runs (a run starts: which clients this instance hosts, the experiment config) and
- * fmkt.fused (a receiver's fusion finished or was skipped), and, once the protocol is in, publishes
- * trained models on fmkt.models and fusion requests on fmkt.pairs. Raw records go through the
- * {@link Inbox}: what does not decode becomes a dead letter, never a stopped consumer.
+ * Turns the log into calls on one {@link ClientAgent} per run (fmkt-core holds the protocol) and
+ * publishes what the agents decide: models on fmkt.models, fusion requests on fmkt.pairs, skips on
+ * fmkt.fused. All agent work runs on the service's single DJL thread.
  */
 @ApplicationScoped
 public class ClientProcessor {
@@ -27,19 +40,30 @@ public class ClientProcessor {
 
     @Inject
     Inbox inbox;
-
     @Inject
     Outbox outbox;
+    @Inject
+    Runs runs;
+    @Inject
+    DjlWorker worker;
+    @Inject
+    ObjectStore store;
+    @Inject
+    ClientSettings settings;
+    @Inject
+    MeterRegistry registry;
 
-    /** ModelPublished goes out here: {@code outbox.send(models, message)}. */
     @Inject
     @Channel("models")
     Emitter<byte[]> models;
-
-    /** FusionRequested goes out here: {@code outbox.send(pairs, message)}. */
     @Inject
     @Channel("pairs")
     Emitter<byte[]> pairs;
+    @Inject
+    @Channel("skips")
+    Emitter<byte[]> skips;
+
+    private final Map<String, ClientAgent> agents = new ConcurrentHashMap<>();
 
     @Incoming("runs")
     @Blocking
@@ -47,38 +71,56 @@ public class ClientProcessor {
         inbox.accept(record, RunStarted.class, this::handle);
     }
 
-    /** fmkt.fused carries two types; any other type there is a dead letter (UNKNOWN_TYPE). */
+    @Incoming("models-in")
+    @Blocking
+    public void onModel(ConsumerRecord<String, byte[]> record) {
+        inbox.accept(record, ModelPublished.class, this::handle);
+    }
+
     @Incoming("fused")
     @Blocking
     public void onFused(ConsumerRecord<String, byte[]> record) {
-        inbox.acceptAny(record, this::dispatchFused);
+        inbox.acceptAny(record, m -> handle((RoundMessage) m));
     }
 
-    private void dispatchFused(WireMessage m) {
-        if (m instanceof FusionCompleted done) {
-            handle(done);
-        } else if (m instanceof PairSkipped skipped) {
-            handle(skipped);
-        }
-    }
-
-    /**
-     * HOOK for the protocol: remember the run; if this instance hosts clients that are updaters in
-     * round 0, train them and publish ModelPublished + FusionRequested.
-     */
     void handle(RunStarted run) {
-        LOG.debugf("run started (not implemented yet): %s", run.runId());
+        if (!runs.register(run)) {
+            return;
+        }
+        worker.run(() -> {
+            ClientAgent agent = new ClientAgent(run.runId(), run.config(), settings.hostedClients(run.config().clients()),
+                    new ModelStore(store), runs.data(run), settings.deadline());
+            agents.put(run.runId(), agent);
+            LOG.infof("run %s: hosting clients %s of %d", run.runId(), agent.hosted(), run.config().clients());
+            publish(agent.start(Instant.now()));
+        });
     }
 
-    /** HOOK: a hosted receiver's fusion finished; adopt the kept model and go on to the next round. */
-    void handle(FusionCompleted done) {
-        LOG.debugf("fusion completed (not implemented yet): run=%s round=%d receiver=%d", done.runId(),
-                done.round(), done.receiver());
+    void handle(RoundMessage event) {
+        runs.await(event.runId());
+        worker.run(() -> {
+            ClientAgent agent = agents.get(event.runId());
+            if (agent != null) {
+                publish(agent.onEvent(event, Instant.now()));
+            }
+        });
     }
 
-    /** HOOK: a hosted receiver's pair was skipped; keep its model and record the skip. */
-    void handle(PairSkipped skipped) {
-        LOG.debugf("pair skipped (not implemented yet): run=%s round=%d receiver=%d", skipped.runId(),
-                skipped.round(), skipped.receiver());
+    /** Called periodically: silent peers past the deadline are skipped, and the skip is logged. */
+    void checkDeadlines() {
+        worker.run(() -> agents.values().forEach(a -> {
+            if (!a.finished()) {
+                publish(a.checkDeadlines(Instant.now()));
+            }
+        }));
+    }
+
+    private void publish(List<WireMessage> out) {
+        for (WireMessage m : out) {
+            if (m instanceof ModelPublished mp && mp.role() == ModelPublished.Role.UPDATER) {
+                registry.counter(Metrics.TRAIN_IMAGES).increment(mp.trainImages());
+            }
+        }
+        outbox.sendAll(m -> m instanceof FusionRequested ? pairs : m instanceof PairSkipped ? skips : models, out);
     }
 }

@@ -50,4 +50,14 @@ public class Outbox {
                 }));
         return done;
     }
+
+    /** Sends each message and waits until the broker has them all: state moves on only after. */
+    public void sendAll(java.util.function.Function<WireMessage, Emitter<byte[]>> emitterOf,
+            java.util.List<? extends WireMessage> messages) {
+        java.util.List<CompletableFuture<Void>> acks = new java.util.ArrayList<>();
+        for (WireMessage m : messages) {
+            acks.add(send(emitterOf.apply(m), m).toCompletableFuture());
+        }
+        CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).join();
+    }
 }

@@ -1,15 +1,24 @@
 package io.fmkt.service.eval;
 
-import io.fmkt.core.wire.FusionCompleted;
+import io.fmkt.core.protocol.ModelStore;
+import io.fmkt.core.protocol.RoundScorer;
+import io.fmkt.core.protocol.RunLedger;
+import io.fmkt.core.store.ObjectStore;
 import io.fmkt.core.wire.ModelPublished;
-import io.fmkt.core.wire.PairSkipped;
+import io.fmkt.core.wire.RoundEvaluated;
+import io.fmkt.core.wire.RoundMessage;
 import io.fmkt.core.wire.RunStarted;
-import io.fmkt.core.wire.WireMessage;
+import io.fmkt.service.common.DjlWorker;
 import io.fmkt.service.common.Inbox;
 import io.fmkt.service.common.Outbox;
+import io.fmkt.service.common.Runs;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -17,10 +26,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Observes a run: fmkt.runs (the config), fmkt.models (updaters' trained models) and fmkt.fused
- * (receivers' fused models), and, once the protocol is in, scores every client's current model on
- * the global test set and publishes RoundEvaluated on fmkt.rounds. Training never waits for it.
- * Raw records go through the {@link Inbox}: what does not decode becomes a dead letter.
+ * Observes each run's log: when all of a round's outcomes are in, scores every client's current
+ * model on the global test set (each model digest once) and publishes {@link RoundEvaluated}.
+ * Training never waits for this service.
  */
 @ApplicationScoped
 public class EvalProcessor {
@@ -28,19 +36,36 @@ public class EvalProcessor {
 
     @Inject
     Inbox inbox;
-
     @Inject
     Outbox outbox;
+    @Inject
+    Runs runs;
+    @Inject
+    DjlWorker worker;
+    @Inject
+    ObjectStore store;
+    @Inject
+    RoundGauges gauges;
 
-    /** RoundEvaluated goes out here: {@code outbox.send(rounds, message)}. */
     @Inject
     @Channel("rounds")
     Emitter<byte[]> rounds;
 
+    /** Per run: the ledger, the scorer (digest cache) and the rounds published so far. */
+    record RunView(RunStarted run, RunLedger ledger, RoundScorer scorer, List<RoundEvaluated> evaluated) {
+    }
+
+    private final Map<String, RunView> views = new ConcurrentHashMap<>();
+
     @Incoming("runs")
     @Blocking
     public void onRun(ConsumerRecord<String, byte[]> record) {
-        inbox.accept(record, RunStarted.class, this::handle);
+        inbox.accept(record, RunStarted.class, run -> {
+            if (runs.register(run)) {
+                views.put(run.runId(), new RunView(run, new RunLedger(run.runId(), run.config()),
+                        new RoundScorer(new ModelStore(store)), new java.util.concurrent.CopyOnWriteArrayList<>()));
+            }
+        });
     }
 
     @Incoming("models")
@@ -49,41 +74,37 @@ public class EvalProcessor {
         inbox.accept(record, ModelPublished.class, this::handle);
     }
 
-    /** fmkt.fused carries two types; any other type there is a dead letter (UNKNOWN_TYPE). */
     @Incoming("fused")
     @Blocking
     public void onFused(ConsumerRecord<String, byte[]> record) {
-        inbox.acceptAny(record, this::dispatchFused);
+        inbox.acceptAny(record, m -> handle((RoundMessage) m));
     }
 
-    private void dispatchFused(WireMessage m) {
-        if (m instanceof FusionCompleted done) {
-            handle(done);
-        } else if (m instanceof PairSkipped skipped) {
-            handle(skipped);
-        }
+    void handle(RoundMessage event) {
+        runs.await(event.runId());
+        worker.run(() -> {
+            RunView v = views.get(event.runId());
+            boolean isNew = event instanceof ModelPublished mp ? v.ledger().onModel(mp) : v.ledger().onOutcome(event);
+            if (!isNew) {
+                return;
+            }
+            int last = v.ledger().lastCompleteRound();
+            for (int r = v.evaluated().size() + 1; r <= last; r++) {
+                RoundEvaluated e = v.scorer().evaluate(v.ledger(), r, runs.data(v.run()), Instant.now());
+                outbox.sendAll(m -> rounds, List.of(e));
+                v.evaluated().add(e);
+                gauges.record(e, v.run().config().rounds());
+                LOG.infof("run %s round %d: accuracy mean %.2f %% (min %.2f, max %.2f)", e.runId(), e.round(),
+                        e.accMean(), e.accMin(), e.accMax());
+            }
+        });
     }
 
-    /** HOOK for the protocol: remember the run's config (clients, Q, test set, model width). */
-    void handle(RunStarted run) {
-        LOG.debugf("run started (not implemented yet): %s", run.runId());
+    RunView view(String runId) {
+        return views.get(runId);
     }
 
-    /** HOOK: an updater's new model is that client's current model. */
-    void handle(ModelPublished model) {
-        LOG.debugf("model published (not implemented yet): run=%s round=%d client=%d", model.runId(),
-                model.round(), model.client());
-    }
-
-    /** HOOK: a receiver's kept model; when all Q pairs of a round are in, evaluate and publish. */
-    void handle(FusionCompleted done) {
-        LOG.debugf("fusion completed (not implemented yet): run=%s round=%d receiver=%d", done.runId(),
-                done.round(), done.receiver());
-    }
-
-    /** HOOK: a skipped pair still completes its slot of the round. */
-    void handle(PairSkipped skipped) {
-        LOG.debugf("pair skipped (not implemented yet): run=%s round=%d receiver=%d", skipped.runId(),
-                skipped.round(), skipped.receiver());
+    java.util.Collection<RunView> views() {
+        return views.values();
     }
 }

@@ -1,11 +1,25 @@
 package io.fmkt.service.fusion;
 
+import io.fmkt.core.protocol.FusionWorker;
+import io.fmkt.core.protocol.ModelStore;
+import io.fmkt.core.store.ObjectStore;
+import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.FusionRequested;
+import io.fmkt.core.wire.RunStarted;
+import io.fmkt.service.common.DjlWorker;
 import io.fmkt.service.common.Inbox;
+import io.fmkt.service.common.Metrics;
 import io.fmkt.service.common.Outbox;
+import io.fmkt.service.common.Runs;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -13,10 +27,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes fmkt.pairs (one {@link FusionRequested} per updater -> receiver pair) and, once the protocol
- * is in, publishes the outcome on fmkt.fused. Raw records go through the {@link Inbox}: what does not
- * decode becomes a dead letter, never a stopped consumer. Partitions of fmkt.pairs are shared out
- * across the instances of this service (one consumer group), keyed by receiver.
+ * Consumes fmkt.pairs (one {@link FusionRequested} per pair; partitions shared out across the
+ * instances of this service, keyed by receiver), runs FM-kt through fmkt-core's
+ * {@link FusionWorker} and announces the outcome on fmkt.fused. A redelivered request is answered
+ * from memory: no second fusion, no second announcement.
  */
 @ApplicationScoped
 public class FusionProcessor {
@@ -24,29 +38,53 @@ public class FusionProcessor {
 
     @Inject
     Inbox inbox;
-
     @Inject
     Outbox outbox;
+    @Inject
+    Runs runs;
+    @Inject
+    DjlWorker worker;
+    @Inject
+    ObjectStore store;
+    @Inject
+    MeterRegistry registry;
 
-    /** FusionCompleted / PairSkipped go out here: {@code outbox.send(fused, message)}. */
     @Inject
     @Channel("fused")
     Emitter<byte[]> fused;
 
-    /** Worker thread (a fusion trains for minutes); ordered per channel, which keeps a receiver's rounds in order. */
+    private final Map<FusionRequested, FusionCompleted> done = new ConcurrentHashMap<>();
+
+    @Incoming("runs")
+    @Blocking
+    public void onRun(ConsumerRecord<String, byte[]> record) {
+        inbox.accept(record, RunStarted.class, runs::register);
+    }
+
     @Incoming("pairs")
     @Blocking
     public void onPair(ConsumerRecord<String, byte[]> record) {
         inbox.accept(record, FusionRequested.class, this::handle);
     }
 
-    /**
-     * HOOK for the protocol: load both models from the object store, run FM-kt mutual distillation
-     * (fmkt-core), store the kept model and send a FusionCompleted (or PairSkipped) on {@link #fused}.
-     * A {@code WireException} thrown here also sends the record to the dead-letter topic.
-     */
     void handle(FusionRequested request) {
-        LOG.debugf("fusion requested (not implemented yet): run=%s round=%d %d -> %d", request.runId(),
-                request.round(), request.updater(), request.receiver());
+        if (done.containsKey(request)) {
+            LOG.infof("run %s round %d: fusion %d->%d already announced; redelivery ignored", request.runId(),
+                    request.round(), request.updater(), request.receiver());
+            return;
+        }
+        RunStarted run = runs.await(request.runId());
+        FusionCompleted result = worker.call(() -> new FusionWorker(new ModelStore(store))
+                .fuse(request, run.config(), runs.data(run)));
+        String layers = request.layersOverride() != null ? request.layersOverride() : run.config().layers();
+        Timer.builder(Metrics.FUSION_DURATION).tag(Metrics.TAG_LAYERS, layers).publishPercentileHistogram()
+                .register(registry).record(Duration.ofNanos((long) (result.seconds() * 1e9)));
+        registry.counter(Metrics.FUSION_PAIRS, Metrics.TAG_LAYERS, layers, Metrics.TAG_OUTCOME,
+                result.status().name().toLowerCase(java.util.Locale.ROOT)).increment();
+        registry.counter(Metrics.FUSION_SAMPLES, Metrics.TAG_LAYERS, layers).increment(result.images());
+        outbox.sendAll(m -> fused, List.of(result));
+        done.put(request, result);
+        LOG.infof("run %s round %d: fused %d->%d (%s, %.1f s)", request.runId(), request.round(), request.updater(),
+                request.receiver(), result.status(), result.seconds());
     }
 }

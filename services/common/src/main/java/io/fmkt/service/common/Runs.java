@@ -1,0 +1,81 @@
+package io.fmkt.service.common;
+
+import io.fmkt.core.train.ExperimentData;
+import io.fmkt.core.wire.RunStarted;
+import io.fmkt.core.wire.WireException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The runs this instance knows of, from the compacted fmkt.runs topic, and each run's data (shards,
+ * test set, probe), derived from the config alone so every service computes the same.
+ */
+@ApplicationScoped
+public class Runs {
+    /** How long a message may wait for its run's RunStarted (another topic, so it can arrive later). */
+    public static final Duration UNKNOWN_RUN_GRACE = Duration.ofSeconds(30);
+    private static final int DATA_CACHE = 2;
+
+    private final Map<String, RunStarted> runs = new ConcurrentHashMap<>();
+    private final Map<String, ExperimentData> data = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ExperimentData> e) {
+            return size() > DATA_CACHE;
+        }
+    };
+
+    /** @return true if the run is new to this instance */
+    public boolean register(RunStarted run) {
+        synchronized (this) {
+            boolean added = runs.putIfAbsent(run.runId(), run) == null;
+            notifyAll();
+            return added;
+        }
+    }
+
+    public Collection<RunStarted> all() {
+        return runs.values();
+    }
+
+    public RunStarted find(String runId) {
+        return runs.get(runId);
+    }
+
+    /** The run's start, waiting briefly for it; an unknown run is a dead letter (INVALID_VALUE). */
+    public RunStarted await(String runId) {
+        long deadline = System.nanoTime() + UNKNOWN_RUN_GRACE.toNanos();
+        synchronized (this) {
+            RunStarted r;
+            while ((r = runs.get(runId)) == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw WireException.invalid("runId", "unknown run '" + runId + "': no RunStarted on fmkt.runs");
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted waiting for run " + runId, e);
+                }
+            }
+            return r;
+        }
+    }
+
+    /** The run's data, loaded on first use (CIFAR-10 from the config's path, or synthetic). */
+    public synchronized ExperimentData data(RunStarted run) {
+        return data.computeIfAbsent(run.runId(), id -> {
+            try {
+                return ExperimentData.load(run.config());
+            } catch (IOException e) {
+                throw new UncheckedIOException("run " + id + ": cannot read data " + run.config().data(), e);
+            }
+        });
+    }
+}
