@@ -9,7 +9,8 @@ public final class Fmkt {
     }
 
     public static CommandLine commandLine() {
-        return FmktCli.commandLine().addSubcommand(new RunCommand()).addSubcommand(new DemoCommand());
+        return FmktCli.commandLine().addSubcommand(new RunCommand()).addSubcommand(new DemoCommand())
+                .addSubcommand(new DistributedBenchCommand());
     }
 
     public static void main(String[] args) {

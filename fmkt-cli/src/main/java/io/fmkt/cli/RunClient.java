@@ -2,6 +2,7 @@ package io.fmkt.cli;
 
 import io.fmkt.core.wire.DeadLetter;
 import io.fmkt.core.wire.FusionCompleted;
+import io.fmkt.core.wire.ModelPublished;
 import io.fmkt.core.wire.PairSkipped;
 import io.fmkt.core.wire.RoundEvaluated;
 import io.fmkt.core.wire.RunStarted;
@@ -79,7 +80,9 @@ public final class RunClient implements AutoCloseable {
     }
 
     /** What the log says about a finished run. */
-    public record RunLog(List<RoundEvaluated> rounds, List<WireMessage> outcomes) {
+    /** @param rounds in round order @param outcomes FusionCompleted / PairSkipped @param models ModelPublished */
+    public record RunLog(List<RoundEvaluated> rounds, List<WireMessage> outcomes, List<ModelPublished> models,
+            long finishedNanos) {
     }
 
     /** A consumer positioned at the current end of the topics it will follow, so nothing is missed. */
@@ -98,7 +101,7 @@ public final class RunClient implements AutoCloseable {
             p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> parts = new ArrayList<>();
-            for (String t : List.of(Topics.ROUNDS, Topics.FUSED, Topics.DLQ)) {
+            for (String t : List.of(Topics.ROUNDS, Topics.FUSED, Topics.MODELS, Topics.DLQ)) {
                 consumer.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
             }
             consumer.assign(parts);
@@ -115,6 +118,7 @@ public final class RunClient implements AutoCloseable {
                 Consumer<WireMessage> onOutcome) {
             Map<Integer, RoundEvaluated> done = new TreeMap<>();
             List<WireMessage> outcomes = new ArrayList<>();
+            List<ModelPublished> models = new ArrayList<>();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (done.size() < rounds) {
                 if (System.nanoTime() > deadline) {
@@ -139,10 +143,12 @@ public final class RunClient implements AutoCloseable {
                     } else if (m instanceof FusionCompleted || m instanceof PairSkipped) {
                         outcomes.add(m);
                         onOutcome.accept(m);
+                    } else if (m instanceof ModelPublished mp) {
+                        models.add(mp);
                     }
                 }
             }
-            return new RunLog(List.copyOf(done.values()), outcomes);
+            return new RunLog(List.copyOf(done.values()), outcomes, models, System.nanoTime());
         }
 
         @Override
