@@ -55,6 +55,9 @@ public record RoundEvaluated(String runId, int round, double accMean, double acc
     /** Computes mean, min, max and population std of {@code perClient} the way the simulator does. */
     public static RoundEvaluated of(String runId, int round, double[] perClient, String[] modelDigests, double[] cka,
             int testImages, Instant evaluatedAt) {
+        if (perClient.length == 0) {
+            throw WireException.invalid("perClient", "must score at least one client");
+        }
         io.fmkt.core.round.ClientStats st = io.fmkt.core.round.ClientStats.of(perClient);
         return new RoundEvaluated(runId, round, st.mean(), st.min(), st.max(), st.std(), perClient,
                 modelDigests, cka, testImages, evaluatedAt.toString());
