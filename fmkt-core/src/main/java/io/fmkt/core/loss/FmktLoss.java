@@ -51,6 +51,47 @@ public final class FmktLoss {
         return new Terms(total, ce, kdTerm, fmTerms);
     }
 
+    /**
+     * Both directions of mutual distillation at once. {@code objective} is what to back-propagate:
+     * it has the gradients of {@code L_a + L_b} (each with its peer detached) for both models, but
+     * computes each feature-map term once: with the peer detached, d/dF_a of MSE(n(F_a), n(F_b))
+     * plus d/dF_b of MSE(n(F_b), n(F_a)) is exactly the gradient of one undetached
+     * MSE(n(F_a), n(F_b)). The logit terms are not symmetric (KL) and stay per direction.
+     * {@code a} and {@code b} hold each direction's values (their totals are values, not graphs
+     * to back-propagate).
+     */
+    public record Mutual(NDArray objective, Terms a, Terms b) {
+    }
+
+    public Mutual computeMutual(StageOutputs a, StageOutputs b, NDArray labels) {
+        StageOutputs aDetached = a.detached();
+        StageOutputs bDetached = b.detached();
+        NDArray ceA = CrossEntropy.loss(a.logits(), labels);
+        NDArray ceB = CrossEntropy.loss(b.logits(), labels);
+        NDArray kdA = kd.loss(a.logits(), bDetached.logits());
+        NDArray kdB = kd.loss(b.logits(), aDetached.logits());
+        NDArray logitA = ceA.add(kdA.mul((float) alpha));
+        NDArray logitB = ceB.add(kdB.mul((float) alpha));
+        int[] stages = layers.stages();
+        NDArray[] fmTerms = new NDArray[stages.length];
+        NDArray fmSum = null;
+        for (int i = 0; i < stages.length; i++) {
+            int l = stages[i];
+            fmTerms[i] = fm.loss(a.stage(l), b.stage(l));
+            NDArray weighted = fmTerms[i].mul((float) (beta * layerWeights[l - 1]));
+            fmSum = fmSum == null ? weighted : fmSum.add(weighted);
+        }
+        NDArray objective = logitA.add(logitB);
+        NDArray totalA = logitA;
+        NDArray totalB = logitB;
+        if (fmSum != null) {
+            objective = objective.add(fmSum);
+            totalA = logitA.add(fmSum);
+            totalB = logitB.add(fmSum);
+        }
+        return new Mutual(objective, new Terms(totalA, ceA, kdA, fmTerms), new Terms(totalB, ceB, kdB, fmTerms));
+    }
+
     public StageSelection layers() {
         return layers;
     }

@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
  * <p>Both losses are summed and back-propagated once: since each model sees its peer only through
  * detached outputs, d(L_a + L_b)/d(theta_a) = dL_a/d(theta_a), and DJL allows only one open
  * GradientCollector per JVM, so two models cannot be trained in separate passes at once anyway.
+ * The sum is formed by {@link FmktLoss#computeMutual}, which computes each feature-map term once.
  */
 public final class MutualDistillation {
     private MutualDistillation() {
@@ -71,8 +72,9 @@ public final class MutualDistillation {
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             StageOutputs outA = own.forward(xy[0], true);
                             StageOutputs outB = received.forward(xy[0], true);
-                            FmktLoss.Terms ta = loss.compute(outA, outB.detached(), xy[1]);
-                            FmktLoss.Terms tb = loss.compute(outB, outA.detached(), xy[1]);
+                            FmktLoss.Mutual mutual = loss.computeMutual(outA, outB, xy[1]);
+                            FmktLoss.Terms ta = mutual.a();
+                            FmktLoss.Terms tb = mutual.b();
                             la = ta.total().getFloat();
                             lb = tb.total().getFloat();
                             ce = ta.ce().getFloat();
@@ -81,7 +83,7 @@ public final class MutualDistillation {
                                 fm[i] = ta.fm()[i].getFloat();
                             }
                             if (Float.isFinite(la) && Float.isFinite(lb)) {
-                                gc.backward(ta.total().add(tb.total()));
+                                gc.backward(mutual.objective());
                             }
                         }
                         if (!Float.isFinite(la) || !Float.isFinite(lb)) {

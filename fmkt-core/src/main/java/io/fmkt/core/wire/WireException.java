@@ -22,7 +22,12 @@ public class WireException extends IllegalArgumentException {
         /** A field is present but wrong: bad type, unknown enum value, out of range, bad id. */
         INVALID_VALUE,
         /** The payload is larger than the codec's limit. */
-        OVERSIZED
+        OVERSIZED,
+        /**
+         * A referenced object is missing, does not match its digest, or holds another architecture:
+         * the message cannot be verified, so it is not acted on.
+         */
+        UNVERIFIABLE_OBJECT
     }
 
     private final Reason reason;

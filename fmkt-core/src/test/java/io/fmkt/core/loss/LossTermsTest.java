@@ -131,4 +131,35 @@ class LossTermsTest {
         assertThatThrownBy(() -> StageSelection.parse("x")).hasMessageContaining("'x'");
         assertThatThrownBy(() -> StageSelection.parse("2,2")).hasMessageContaining("twice");
     }
+
+    @Test
+    void mutualObjectiveHasTheGradientsOfBothDetachedLossesSummed() {
+        for (FeatureNorm norm : FeatureNorm.values()) {
+            FmktLoss loss = new FmktLoss(0.8, 2, 1.5, StageSelection.parse("1,2,4"), new double[] {1, 2, 3, 0.5}, norm);
+            NDArray y = m.create(new int[] {0, 1, 2, 3});
+            float[][] simple = gradients(loss, y, false);
+            float[][] mutual = gradients(loss, y, true);
+            for (int i = 0; i < simple.length; i++) {
+                assertThat(mutual[i]).as("%s tensor %d", norm, i).containsExactly(simple[i], offset(1e-6f));
+            }
+        }
+    }
+
+    /** Gradients w.r.t. both sides' logits and stage maps, by the simple path or the mutual one. */
+    private float[][] gradients(FmktLoss loss, NDArray y, boolean mutual) {
+        StageOutputs a = outputs(11);
+        StageOutputs b = outputs(12);
+        java.util.List<NDArray> leaves = new java.util.ArrayList<>();
+        for (StageOutputs o : java.util.List.of(a, b)) {
+            leaves.add(o.logits());
+            leaves.addAll(o.stages());
+        }
+        leaves.forEach(t -> t.setRequiresGradient(true));
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray objective = mutual ? loss.computeMutual(a, b, y).objective()
+                    : loss.compute(a, b.detached(), y).total().add(loss.compute(b, a.detached(), y).total());
+            gc.backward(objective);
+        }
+        return leaves.stream().map(t -> t.getGradient().toFloatArray()).toArray(float[][]::new);
+    }
 }

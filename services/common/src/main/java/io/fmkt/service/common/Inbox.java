@@ -22,9 +22,10 @@ import org.jboss.logging.Logger;
  *
  * <p>Channels receive {@code ConsumerRecord<String, byte[]>} rather than letting Kafka deserialize
  * JSON, because a deserializer failure happens inside the connector, before any code of ours can
- * say why, and (with the default failure strategy) stops the channel. Other exceptions from the
- * handler are not caught here: they nack the record and the channel's {@code failure-strategy}
- * applies (default {@code fail}: the channel stops and readiness goes DOWN, which is visible).
+ * say why, and (with the default failure strategy) stops the channel. What the handler rejects as
+ * bad input (see {@link #rejection}) is dead-lettered too; any other exception nacks the record and
+ * the channel's {@code failure-strategy} applies (default {@code fail}: the channel stops and
+ * readiness goes DOWN, which is visible).
  *
  * <p>Blocks until the dead letter is acknowledged, so the original offset is committed only after
  * its dead letter is safely written. Call it from a worker thread ({@code @Blocking}).
@@ -48,8 +49,8 @@ public class Inbox {
         }
         try {
             handler.accept(codec.decode(record.value(), type));
-        } catch (WireException e) {
-            deadLetter(record, e);
+        } catch (RuntimeException e) {
+            deadLetter(record, rejection(e));
         }
     }
 
@@ -68,9 +69,31 @@ public class Inbox {
                         + "' does not belong on " + record.topic() + " (it goes to " + Topics.topicOf(m) + ")");
             }
             handler.accept(m);
-        } catch (WireException e) {
-            deadLetter(record, e);
+        } catch (RuntimeException e) {
+            deadLetter(record, rejection(e));
         }
+    }
+
+    /**
+     * Bad input, as a dead-letter reason: undecodable or invalid messages, objects that are missing
+     * or fail verification (digest, size, codec header: a wrong architecture), and arguments the
+     * protocol refuses (a client outside the run, an unscheduled pair). Anything else is a fault of
+     * this service, not of the message: it is rethrown and stops the channel, visibly.
+     */
+    static WireException rejection(RuntimeException e) {
+        if (e instanceof WireException w) {
+            return w;
+        }
+        if (e instanceof io.fmkt.core.store.ObjectStoreException || e instanceof io.fmkt.core.codec.CodecException) {
+            return new WireException(WireException.Reason.UNVERIFIABLE_OBJECT, "object", e.getMessage());
+        }
+        if (e instanceof IllegalArgumentException) {
+            return new WireException(WireException.Reason.INVALID_VALUE, "message", e.getMessage());
+        }
+        if (e instanceof java.io.UncheckedIOException) {
+            return new WireException(WireException.Reason.INVALID_VALUE, "config.data", e.getMessage());
+        }
+        throw e;
     }
 
     /** A null value deletes a key on a compacted topic (fmkt.runs); it is not a message. */

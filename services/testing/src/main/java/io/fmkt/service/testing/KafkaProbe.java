@@ -48,26 +48,35 @@ public final class KafkaProbe {
      * {@code key} appears, decoded with {@link WireCodec}; empty after {@code timeout}.
      */
     public static Optional<DeadLetter> awaitDeadLetter(String bootstrap, String key, Duration timeout) {
+        return read(bootstrap, Topics.DLQ, key, timeout, 1).stream().findFirst()
+                .map(v -> new WireCodec().decode(v, DeadLetter.class));
+    }
+
+    /**
+     * The values of the records with {@code key} on {@code topic}, read from the beginning (no
+     * consumer group) until {@code enough} were found or {@code timeout} passed.
+     */
+    public static List<byte[]> read(String bootstrap, String topic, String key, Duration timeout, int enough) {
         Map<String, Object> conf = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        WireCodec codec = new WireCodec();
+        List<byte[]> found = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(conf)) {
             List<TopicPartition> parts = new ArrayList<>();
-            consumer.partitionsFor(Topics.DLQ, Duration.ofSeconds(30))
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
                     .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
-            while (System.nanoTime() < deadline) {
+            while (System.nanoTime() < deadline && found.size() < enough) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (Objects.equals(key, r.key())) {
-                        return Optional.of(codec.decode(r.value(), DeadLetter.class));
+                        found.add(r.value());
                     }
                 }
             }
         }
-        return Optional.empty();
+        return found;
     }
 }
