@@ -1,0 +1,97 @@
+package io.fmkt.service.eval;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+
+import ai.djl.ndarray.NDManager;
+import io.fmkt.core.codec.FeatureSnapshot;
+import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.protocol.ModelStore;
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.round.PeerPair;
+import io.fmkt.core.round.PeerSchedule;
+import io.fmkt.core.sim.RunOutputs;
+import io.fmkt.core.store.ObjectStore;
+import io.fmkt.core.train.Evaluator;
+import io.fmkt.core.train.ExperimentData;
+import io.fmkt.core.wire.BlobRef;
+import io.fmkt.core.wire.PairSkipped;
+import io.fmkt.core.wire.ModelPublished;
+import io.fmkt.core.wire.RoundEvaluated;
+import io.fmkt.core.wire.RunStarted;
+import io.fmkt.core.wire.Topics;
+import io.fmkt.core.wire.WireCodec;
+import io.fmkt.core.wire.WireMessage;
+import io.fmkt.service.testing.KafkaProbe;
+import io.fmkt.service.testing.LocalStackResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A round's log through a real broker and S3: once the round's outcome is in, the service scores
+ * every client's current model, publishes RoundEvaluated and serves it over REST (JSON and CSV).
+ */
+@QuarkusTest
+@QuarkusTestResource(LocalStackResource.class)
+class EvalFlowTest {
+    static final WireCodec CODEC = new WireCodec();
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Inject
+    ObjectStore store;
+
+    private void send(WireMessage m) {
+        KafkaProbe.send(bootstrap, Topics.topicOf(m), Topics.keyOf(m), CODEC.encode(m));
+    }
+
+    @Test
+    void aCompleteRoundIsScoredPublishedAndServed() throws Exception {
+        ExperimentConfig d = ExperimentConfig.defaults();
+        ExperimentConfig c = new ExperimentConfig("synthetic", 4, 1, 1, "segment:8", 0, 100, 2, 3, 1, 1, 32, 0.05,
+                0.05, 0.9, 5e-4, 5, true, "3", d.layerWeights(), "none", 3, 1, 1, "received", 0.1, 8, 40, 100);
+        String run = "eval-" + UUID.randomUUID().toString().substring(0, 8);
+        send(RunStarted.of(run, c, Instant.now()));
+        ExperimentData data = ExperimentData.load(c);
+        ModelStore models = new ModelStore(store);
+        double[] expected = new double[c.clients()];
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int client = 0; client < c.clients(); client++) {
+                try (ResNetModel model = ResNetModel.initialised(m, c.width(), 10, ResNetModel.initSeed(c.seed(), client))) {
+                    BlobRef w = models.putWeights(run, model);
+                    BlobRef f = models.putFeatures(run, FeatureSnapshot.capture(model, data.probe()));
+                    send(ModelPublished.initial(run, client, w, f, c.width(), 10));
+                    expected[client] = Evaluator.evaluate(model, data.test(), Evaluator.DEFAULT_BATCH).percent();
+                }
+            }
+        }
+        // the round's only pair was skipped: every client keeps its initial model
+        PeerPair pair = PeerSchedule.pairs(c.seed(), 1, c.clients(), c.pairs()).get(0);
+        send(PairSkipped.of(run, 1, pair, "deadline: test"));
+
+        List<byte[]> out = KafkaProbe.read(bootstrap, Topics.ROUNDS, Topics.roundKey(run), Duration.ofSeconds(60), 1);
+        assertThat(out).hasSize(1);
+        RoundEvaluated e = CODEC.decode(out.get(0), RoundEvaluated.class);
+        assertThat(e.round()).isEqualTo(1);
+        assertThat(e.perClient()).containsExactly(expected);
+        assertThat(e.cka()).hasSize(4);
+        assertThat(e.testImages()).isEqualTo(100);
+
+        given().get("/runs").then().statusCode(200).body(containsString(run));
+        given().get("/runs/" + run + "/rounds").then().statusCode(200).body(containsString("\"round\":1"));
+        String csv = given().get("/runs/" + run + "/rounds.csv").then().statusCode(200).extract().asString();
+        assertThat(csv).startsWith(RunOutputs.ROUNDS_HEADER).contains(String.format(java.util.Locale.ROOT, "1,%.4f",
+                e.accMean()));
+        given().get("/runs/no-such-run/rounds").then().statusCode(404);
+        given().get("/q/metrics").then().statusCode(200).body(containsString("fmkt_round_accuracy{run=\"" + run));
+    }
+}
