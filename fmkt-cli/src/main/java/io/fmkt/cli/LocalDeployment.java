@@ -139,6 +139,9 @@ public final class LocalDeployment implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx3g",
                 "-Dai.djl.offline=true",
                 "-Dai.djl.pytorch.num_interop_threads=1",
+                // Evaluation overlaps the next round's training on the same cores: one thread keeps
+                // it from taking half of them (measured with ./fmkt bench-distributed).
+                "-Dfmkt.djl-threads=" + (s == Service.EVAL ? 1 : Runtime.getRuntime().availableProcessors()),
                 "-Dquarkus.http.port=" + ports.of(s),
                 "-Dkafka.bootstrap.servers=" + kafkaBootstrap(),
                 "-Dfmkt.s3.endpoint=" + s3Endpoint(),
