@@ -24,6 +24,11 @@ public final class DeploymentOptions {
     @Option(names = "--service-ports", split = ",", description = "client,fusion,eval HTTP ports (default: 8081,8082,8083)")
     int[] servicePorts = {8081, 8082, 8083};
 
+    @Option(names = "--keep-running", paramLabel = "PIDFILE",
+            description = "leave the stack and services this command started running at the end and write"
+                    + " 'PID NAME' lines to PIDFILE (stop them with kill; they shut down cleanly on SIGTERM)")
+    Path keepRunning;
+
     /** Options for a deployment on the given ports, results and state (tests, programmatic use). */
     public static DeploymentOptions of(Path results, Path stateDir, LocalDeployment.Ports ports, Duration timeout) {
         DeploymentOptions d = new DeploymentOptions();
@@ -43,6 +48,11 @@ public final class DeploymentOptions {
 
     Path stateDir() {
         return stateDir != null ? stateDir : home().resolve(".fmkt/stack");
+    }
+
+    /** Where to write the PIDs of processes left running; null: stop them at the end (the default). */
+    Path keepRunning() {
+        return keepRunning;
     }
 
     Path resultsDir() {

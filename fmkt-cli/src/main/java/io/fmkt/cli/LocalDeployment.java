@@ -54,6 +54,8 @@ public final class LocalDeployment implements AutoCloseable {
     private final Path home;
     private final Ports ports;
     private final List<Process> started = new ArrayList<>();
+    /** What each entry of {@link #started} is ("local-stack", "client-service", ...). */
+    private final List<String> names = new ArrayList<>();
     private final Consumer<String> log;
 
     private LocalDeployment(Path home, Ports ports, Consumer<String> log) {
@@ -111,6 +113,7 @@ public final class LocalDeployment implements AutoCloseable {
                 "--kafka-port", Integer.toString(ports.kafka()), "--s3-port", Integer.toString(ports.s3()),
                 "--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY, "--bucket", BUCKET));
         Process p = start(cmd, logDir.resolve("local-stack.log"));
+        names.add("local-stack");
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!(portOpen(ports.kafka()) && portOpen(ports.s3()))) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
@@ -152,6 +155,7 @@ public final class LocalDeployment implements AutoCloseable {
         // The secret goes through the environment, not the command line (visible in ps).
         pb.environment().put("FMKT_S3_SECRET_KEY", SECRET_KEY);
         started.add(start(pb, logDir.resolve(s.dir + ".log")));
+        names.add(s.dir);
         log.accept("starting " + s.dir + " on port " + ports.of(s) + " (log: " + logDir.resolve(s.dir + ".log") + ")");
     }
 
@@ -223,6 +227,27 @@ public final class LocalDeployment implements AutoCloseable {
             }
         }
         started.clear();
+        names.clear();
+    }
+
+    /**
+     * Leaves everything this deployment started running (close() then stops nothing) and writes one
+     * line per process to {@code pidFile}, services first, then the stack: {@code PID NAME}. Whoever
+     * reads the file stops them (SIGTERM: both the stack and the services shut down cleanly on it).
+     */
+    public void keepRunning(Path pidFile) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = started.size() - 1; i >= 0; i--) {
+            sb.append(started.get(i).pid()).append(' ').append(names.get(i)).append('\n');
+        }
+        Path parent = pidFile.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(pidFile, sb.toString(), StandardCharsets.UTF_8);
+        log.accept("left running (" + started.size() + " processes, PIDs in " + pidFile + ")");
+        started.clear();
+        names.clear();
     }
 
     public boolean startedAnything() {

@@ -81,6 +81,9 @@ public final class RunCommand implements Callable<Integer> {
             o.print(RunOutputs.table(rounds));
             o.printf(Locale.ROOT, "%nwrote %s (rounds.csv, pairs.csv, config.json, accuracy.png, logs/) in %.1f s%n",
                     out, (System.nanoTime() - start) / 1e9);
+            if (d.keepRunning() != null) {
+                local.keepRunning(d.keepRunning());
+            }
         }
         return out;
     }

@@ -3,6 +3,7 @@ package io.fmkt.service.common;
 import io.fmkt.core.store.ObjectStore;
 import io.fmkt.core.store.S3ObjectStore;
 import io.fmkt.core.wire.WireCodec;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -17,14 +18,15 @@ public class StoreProducer {
     /**
      * Created on first use (application scope is lazy behind its proxy), so a service starts, and
      * reports health, even while the store is unreachable; the first call then fails with the cause.
-     * {@link S3ObjectStore} creates the bucket when it is missing.
+     * {@link S3ObjectStore} creates the bucket when it is missing. Every call is measured
+     * ({@link MeteredObjectStore}: {@value Metrics#STORE_BYTES}, {@value Metrics#STORE_LATENCY}).
      */
     @Produces
     @ApplicationScoped
-    ObjectStore objectStore(S3Settings s3) {
+    ObjectStore objectStore(S3Settings s3, MeterRegistry registry) {
         S3ObjectStore store = new S3ObjectStore(s3.toStoreConfig());
         LOG.infof("object store: %s", s3.describe());
-        return store;
+        return new MeteredObjectStore(store, registry);
     }
 
     void close(@Disposes ObjectStore store) {

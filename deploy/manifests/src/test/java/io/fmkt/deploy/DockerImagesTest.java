@@ -1,0 +1,111 @@
+package io.fmkt.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The Dockerfiles (no Docker engine here to build them) and the entrypoint, run for real. */
+class DockerImagesTest {
+    static final Path DOCKER = Repo.deploy("docker");
+
+    @Test
+    void eachDockerfileIsTheTemplateForItsServiceAndPort() {
+        String template = Repo.read(DOCKER.resolve("Dockerfile.template"));
+        for (String service : Repo.SERVICES) {
+            String expected = template.replace("@SERVICE@", service).replace("@PORT@", Integer.toString(Repo.httpPort(service)));
+            assertThat(Repo.read(DOCKER.resolve(service + ".Dockerfile")))
+                    .as(service + ".Dockerfile is stale: run deploy/docker/generate.sh").isEqualTo(expected);
+            String ignore = Repo.read(DOCKER.resolve(service + ".Dockerfile.dockerignore"));
+            assertThat(ignore).startsWith("*\n").contains("!services/" + service + "/target/quarkus-app/");
+        }
+    }
+
+    @Test
+    void theImageIsJvmModeNonRootWithDjlNativesExtractedAtBuildTime() {
+        String d = Repo.read(DOCKER.resolve("Dockerfile.template"));
+        List<String> froms = d.lines().filter(l -> l.startsWith("FROM ")).toList();
+        assertThat(froms.get(froms.size() - 1)).as("runtime base").isEqualTo("FROM eclipse-temurin:17-jre");
+        assertThat(d).contains("target/quarkus-app/lib/", "target/quarkus-app/app/", "target/quarkus-app/quarkus/",
+                "target/quarkus-app/*.jar");
+        int user = d.indexOf("\nUSER ");
+        int warmup = d.indexOf("\nRUN java ");
+        assertThat(user).as("a USER").isPositive();
+        assertThat(d.substring(user + 6, d.indexOf('\n', user + 1))).as("numeric non-root user")
+                .matches("\\$\\{FMKT_UID}:\\$\\{FMKT_UID}");
+        assertThat(d).contains("ARG FMKT_UID=10001");
+        assertThat(warmup).as("the warm-up runs as that user, after the app is copied").isGreaterThan(user);
+        assertThat(d.substring(warmup)).contains("DjlWarmup", "/deployments/lib/main/*");
+        assertThat(d).contains("DJL_CACHE_DIR=/opt/djl", "DJL_OFFLINE=true", "ENTRYPOINT [\"/opt/fmkt/entrypoint.sh\"]");
+        // The Kubernetes pods run as the image's user.
+        assertThat(Repo.read(Repo.deploy("k8s/base/client-service.yaml"))).contains("runAsUser: 10001");
+    }
+
+    @Test
+    void theEntrypointSpreadsClientIdsOverThePodsByOrdinal() throws Exception {
+        int replicas = 3;
+        int max = 10;
+        Set<Integer> seen = new TreeSet<>();
+        int total = 0;
+        for (int ordinal = 0; ordinal < replicas; ordinal++) {
+            Map<String, String> out = entrypoint(Map.of("POD_NAME", "fmkt-client-service-" + ordinal,
+                    "FMKT_CLIENT_REPLICAS", Integer.toString(replicas), "FMKT_MAX_CLIENTS", Integer.toString(max),
+                    "JAVA_OPTS", "-Xmx1g -Dx=y"));
+            assertThat(out.get("FMKT_INSTANCE")).isEqualTo(Integer.toString(ordinal));
+            for (String id : out.get("FMKT_CLIENT_IDS").split(",")) {
+                int i = Integer.parseInt(id);
+                assertThat(i % replicas).isEqualTo(ordinal);
+                seen.add(i);
+                total++;
+            }
+            assertThat(out.get("cmd")).isEqualTo("java -Xmx1g -Dx=y -jar /deployments/quarkus-run.jar");
+        }
+        assertThat(total).as("no id twice").isEqualTo(seen.size());
+        assertThat(seen).as("every id below the maximum").hasSize(max).first().isEqualTo(0);
+        // Explicit ids win (compose); without replicas nothing is derived (local runs: all clients).
+        assertThat(entrypoint(Map.of("FMKT_CLIENT_IDS", "0,2", "FMKT_CLIENT_REPLICAS", "2", "POD_NAME", "x-1")))
+                .containsEntry("FMKT_CLIENT_IDS", "0,2").containsEntry("FMKT_INSTANCE", "");
+        assertThat(entrypoint(Map.of("POD_NAME", "x-1"))).containsEntry("FMKT_CLIENT_IDS", "");
+    }
+
+    @Test
+    void theEntrypointRefusesAnOrdinalOutsideTheReplicas() throws Exception {
+        Process p = start(Map.of("POD_NAME", "fmkt-client-service-3", "FMKT_CLIENT_REPLICAS", "3"));
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(64);
+        assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).contains("ordinal 3");
+        Process q = start(Map.of("POD_NAME", "no-ordinal", "FMKT_CLIENT_REPLICAS", "3"));
+        assertThat(q.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(q.exitValue()).isEqualTo(64);
+    }
+
+    static Map<String, String> entrypoint(Map<String, String> env) throws IOException, InterruptedException {
+        Process p = start(env);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        List<String> lines = new ArrayList<>(out.lines().toList());
+        Map<String, String> m = new java.util.HashMap<>();
+        for (String l : lines.subList(0, 2)) {
+            m.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1));
+        }
+        m.put("cmd", lines.get(2));
+        return m;
+    }
+
+    static Process start(Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("bash", DOCKER.resolve("entrypoint.sh").toString());
+        pb.environment().keySet().removeIf(k -> k.startsWith("FMKT_") || k.equals("POD_NAME") || k.equals("JAVA_OPTS"));
+        pb.environment().putAll(env);
+        pb.environment().put("FMKT_ENTRYPOINT_DRY_RUN", "1");
+        return pb.start();
+    }
+}
