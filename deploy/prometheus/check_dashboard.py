@@ -145,6 +145,7 @@ def main():
         print(f"{r[0]:<{w}}  {r[1]:>6}  {r[2]:>10}  {r[3]}")
     total = sum(1 for r in rows if not r[0].startswith("    "))
     print(f"{total - failures}/{total} expressions returned data")
+    print(f"dashboard: {total - failures} passed, {failures} failed")
     return 1 if failures else 0
 
 
