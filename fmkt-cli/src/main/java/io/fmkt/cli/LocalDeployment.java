@@ -249,12 +249,4 @@ public final class LocalDeployment implements AutoCloseable {
         started.clear();
         names.clear();
     }
-
-    public boolean startedAnything() {
-        return !started.isEmpty();
-    }
-
-    static String readUtf8(Path p) throws IOException {
-        return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
-    }
 }

@@ -5,7 +5,6 @@ import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.ModelPublished;
 import io.fmkt.core.wire.PairSkipped;
 import io.fmkt.core.wire.RoundEvaluated;
-import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
 import io.fmkt.core.wire.WireCodec;
 import io.fmkt.core.wire.WireException;
@@ -189,9 +188,5 @@ public final class RunClient implements AutoCloseable {
     @Override
     public void close() {
         producer.close();
-    }
-
-    public static RunStarted submitted(String runId, io.fmkt.core.round.ExperimentConfig c) {
-        return RunStarted.of(runId, c, java.time.Instant.now());
     }
 }

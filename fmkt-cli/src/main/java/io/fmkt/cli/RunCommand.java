@@ -93,12 +93,7 @@ public final class RunCommand implements Callable<Integer> {
         if (c.synthetic()) {
             return c;
         }
-        String abs = Path.of(c.data()).toAbsolutePath().normalize().toString();
-        return new ExperimentConfig(abs, c.clients(), c.pairs(), c.rounds(), c.partition(), c.perClientCap(),
-                c.testCap(), c.width(), c.seed(), c.localEpochs(), c.fusionEpochs(), c.batchSize(), c.learningRate(),
-                c.fusionLearningRate(), c.momentum(), c.weightDecay(), c.maxGradNorm(), c.augment(), c.layers(),
-                c.layerWeights(), c.norm(), c.temperature(), c.alpha(), c.beta(), c.keep(), c.holdoutFraction(),
-                c.probeImages(), c.syntheticTrainPerBatch(), c.syntheticTest());
+        return c.withData(Path.of(c.data()).toAbsolutePath().normalize().toString());
     }
 
     static String pairsCsv(List<WireMessage> outcomes) {
