@@ -84,15 +84,23 @@ public final class LocalDeployment implements AutoCloseable {
      */
     public static LocalDeployment startOrReuse(Path home, Path stateDir, Path logDir, Ports ports,
             Consumer<String> log) throws IOException, InterruptedException {
+        return startOrReuse(home, stateDir, logDir, ports, log, true);
+    }
+
+    /** @param withServices false: only Kafka and S3 (a replay reads the log and the store, nothing else) */
+    public static LocalDeployment startOrReuse(Path home, Path stateDir, Path logDir, Ports ports,
+            Consumer<String> log, boolean withServices) throws IOException, InterruptedException {
         LocalDeployment d = new LocalDeployment(home, ports, log);
         try {
             Files.createDirectories(logDir);
             d.ensureStack(stateDir, logDir);
-            for (Service s : Service.values()) {
-                d.ensureService(s, logDir);
-            }
-            for (Service s : Service.values()) {
-                d.awaitReady(s, Duration.ofSeconds(120));
+            if (withServices) {
+                for (Service s : Service.values()) {
+                    d.ensureService(s, logDir);
+                }
+                for (Service s : Service.values()) {
+                    d.awaitReady(s, Duration.ofSeconds(120));
+                }
             }
             return d;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -142,9 +150,9 @@ public final class LocalDeployment implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx3g",
                 "-Dai.djl.offline=true",
                 "-Dai.djl.pytorch.num_interop_threads=1",
-                // Evaluation overlaps the next round's training on the same cores: one thread keeps
-                // it from taking half of them (measured with ./fmkt bench-distributed).
-                "-Dfmkt.djl-threads=" + (s == Service.EVAL ? 1 : Runtime.getRuntime().availableProcessors()),
+                // Every service keeps PyTorch's default thread count, as the simulator does: fewer
+                // threads for evaluation (it overlaps training) rounds differently and changed the
+                // accuracies of near-chance models (seen in EndToEndTest).
                 "-Dquarkus.http.port=" + ports.of(s),
                 "-Dkafka.bootstrap.servers=" + kafkaBootstrap(),
                 "-Dfmkt.s3.endpoint=" + s3Endpoint(),

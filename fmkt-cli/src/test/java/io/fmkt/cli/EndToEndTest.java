@@ -110,6 +110,18 @@ class EndToEndTest {
                 assertThat(log).filteredOn(m -> m instanceof RoundEvaluated e && e.round() == r).isNotEmpty()
                         .allSatisfy(m -> assertThat(((RoundEvaluated) m).cka()).hasSize(4));
             }
+            // replays read only the log and the store: both must give back the logged accuracies
+            for (String mode : List.of("reevaluate", "refuse")) {
+                int code = Fmkt.commandLine().execute("replay", "--run", "e2e-1", "--mode", mode, "--replay-id",
+                        "e2e-1-" + mode, "--results", d.resultsDir().toString(), "--state-dir", d.stateDir().toString(),
+                        "--kafka-port", Integer.toString(ports.kafka()), "--s3-port", Integer.toString(ports.s3()));
+                assertThat(code).isZero();
+                List<String> rows = Files.readAllLines(d.resultsDir().resolve("e2e-1-" + mode).resolve("comparison.csv"));
+                assertThat(rows).hasSize(1 + c.rounds());
+                assertThat(rows.subList(1, rows.size()))
+                        .allSatisfy(row -> assertThat(row.split(",")[3]).isEqualTo("0.0000"));
+            }
+
             try (S3ObjectStore s3 = new S3ObjectStore(S3StoreConfig.of(local.s3Endpoint(), LocalDeployment.ACCESS_KEY,
                     LocalDeployment.SECRET_KEY, LocalDeployment.BUCKET))) {
                 for (BlobRef ref : objects) {

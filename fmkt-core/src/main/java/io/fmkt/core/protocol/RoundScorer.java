@@ -8,7 +8,9 @@ import io.fmkt.core.train.Evaluator;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.RoundEvaluated;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,13 +33,22 @@ public final class RoundScorer {
     }
 
     public RoundEvaluated evaluate(RunLedger ledger, int round, ExperimentData data, Instant now) {
-        ExperimentConfig c = ledger.config();
-        double[] acc = new double[c.clients()];
-        String[] digests = new String[c.clients()];
-        FeatureSnapshot[] snapshots = new FeatureSnapshot[c.clients()];
+        List<RunLedger.ClientModel> models = new ArrayList<>();
+        for (int i = 0; i < ledger.config().clients(); i++) {
+            models.add(ledger.current(i, round));
+        }
+        return evaluate(ledger.runId(), round, ledger.config(), models, data, now);
+    }
+
+    /** Scores the given per-client models (client i = index i), e.g. a replay's state. */
+    public RoundEvaluated evaluate(String runId, int round, ExperimentConfig c, List<RunLedger.ClientModel> models,
+            ExperimentData data, Instant now) {
+        double[] acc = new double[models.size()];
+        String[] digests = new String[models.size()];
+        FeatureSnapshot[] snapshots = new FeatureSnapshot[models.size()];
         try (NDManager m = NDManager.newBaseManager()) {
-            for (int i = 0; i < c.clients(); i++) {
-                RunLedger.ClientModel cm = ledger.current(i, round);
+            for (int i = 0; i < models.size(); i++) {
+                RunLedger.ClientModel cm = models.get(i);
                 digests[i] = cm.weights().sha256();
                 Double known = scoreByDigest.get(digests[i]);
                 if (known == null) {
@@ -51,7 +62,7 @@ public final class RoundScorer {
                 snapshots[i] = cm.features() == null ? null : store.loadFeatures(cm.features());
             }
         }
-        return RoundEvaluated.of(ledger.runId(), round, acc, digests, meanCka(snapshots), data.test().size(), now);
+        return RoundEvaluated.of(runId, round, acc, digests, meanCka(snapshots), data.test().size(), now);
     }
 
     /** Per stage, the mean linear CKA over all pairs of clients that have snapshots; null if fewer than two. */

@@ -77,6 +77,14 @@ public record ExperimentConfig(
                 probeImages, syntheticTrainPerBatch, syntheticTest);
     }
 
+    /** The same experiment with other fusion settings (a counterfactual replay's overrides). */
+    public ExperimentConfig withFusion(String layers, double beta, double temperature, String keep, String norm) {
+        return new ExperimentConfig(data, clients, pairs, rounds, partition, perClientCap, testCap, width, seed,
+                localEpochs, fusionEpochs, batchSize, learningRate, fusionLearningRate, momentum, weightDecay,
+                maxGradNorm, augment, layers, layerWeights, norm, temperature, alpha, beta, keep, holdoutFraction,
+                probeImages, syntheticTrainPerBatch, syntheticTest);
+    }
+
     /** The defaults the CLI starts from (DESIGN.md's T = 3, alpha = 1, beta = 1, w_l = 1). */
     public static ExperimentConfig defaults() {
         return new ExperimentConfig(SYNTHETIC, 4, 1, 3, "segment:8", 0, 0, 4, 1,

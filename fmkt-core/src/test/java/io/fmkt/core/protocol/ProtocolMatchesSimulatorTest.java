@@ -44,8 +44,12 @@ class ProtocolMatchesSimulatorTest {
     }
 
     static Outcome runProtocol(long shuffleSeed) {
-        ModelStore store = new ModelStore(new InMemoryObjectStore());
-        String run = "run-test";
+        return runProtocol(shuffleSeed, new InMemoryObjectStore(), "run-test", config, data);
+    }
+
+    static Outcome runProtocol(long shuffleSeed, InMemoryObjectStore objects, String run, ExperimentConfig config,
+            ExperimentData data) {
+        ModelStore store = new ModelStore(objects);
         Instant now = Instant.parse("2026-11-26T00:00:00Z");
         ClientAgent a = new ClientAgent(run, config, Set.of(0, 1), store, data, Duration.ofHours(1));
         ClientAgent b = new ClientAgent(run, config, Set.of(2, 3), store, data, Duration.ofHours(1));

@@ -84,13 +84,15 @@ public class ClientProcessor {
     }
 
     void handle(RunStarted run) {
-        if (!runs.register(run)) {
-            return;
-        }
         worker.run(() -> {
+            if (agents.containsKey(run.runId())) {
+                return;
+            }
             ClientAgent agent = new ClientAgent(run.runId(), run.config(), settings.hostedClients(run.config().clients()),
                     new ModelStore(store), runs.data(run), settings.deadline());
             agents.put(run.runId(), agent);
+            // Only now may this run's events (other channels, waiting in runs.await) reach the agent.
+            runs.register(run);
             LOG.infof("run %s: hosting clients %s of %d", run.runId(), agent.hosted(), run.config().clients());
             publish(agent.start(Instant.now()));
         });

@@ -61,10 +61,10 @@ public class EvalProcessor {
     @Blocking
     public void onRun(ConsumerRecord<String, byte[]> record) {
         inbox.accept(record, RunStarted.class, run -> {
-            if (runs.register(run)) {
-                views.put(run.runId(), new RunView(run, new RunLedger(run.runId(), run.config()),
-                        new RoundScorer(new ModelStore(store)), new java.util.concurrent.CopyOnWriteArrayList<>()));
-            }
+            // The view first: registering releases this run's events waiting in runs.await.
+            views.putIfAbsent(run.runId(), new RunView(run, new RunLedger(run.runId(), run.config()),
+                    new RoundScorer(new ModelStore(store)), new java.util.concurrent.CopyOnWriteArrayList<>()));
+            runs.register(run);
         });
     }
 
