@@ -72,7 +72,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
             double fusion = log.outcomes().stream().filter(FusionCompleted.class::isInstance)
                     .mapToDouble(m -> ((FusionCompleted) m).seconds()).sum();
             boolean same = RunOutputs.roundsCsv(sim).equals(RunOutputs.roundsCsv(log.rounds().stream()
-                    .map(e -> RoundSummary.of(e.round(), e.perClient(), List.of(), 0, 0, 0)).toList()));
+                    .map(RoundSummary::of).toList()));
             o.printf(Locale.ROOT, "%n%-34s %10s %10s%n", "", "simulator", "services");
             o.printf(Locale.ROOT, "%-34s %10.1f %10.1f%n", "wall time, s", simSeconds, distSeconds);
             o.printf(Locale.ROOT, "%-34s %10.1f %10.1f%n", "local training compute, s", simLocal, train);

@@ -3,7 +3,6 @@ package io.fmkt.cli;
 import io.fmkt.core.protocol.ModelStore;
 import io.fmkt.core.protocol.Replay;
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.sim.RoundSummary;
 import io.fmkt.core.store.S3ObjectStore;
 import io.fmkt.core.store.S3StoreConfig;
 import io.fmkt.core.train.ExperimentData;
@@ -110,15 +109,14 @@ public final class ReplayCommand implements Callable<Integer> {
             for (int i = 0; i < replayed.size(); i++) {
                 RoundEvaluated e = replayed.get(i);
                 RoundEvaluated logged = log.evaluated().get(e.round());
-                RoundSummary s = RoundSummary.of(e.round(), e.perClient(), List.of(), 0, 0, 0);
                 double pm = logged == null ? Double.NaN : logged.accMean();
                 double ps = logged == null ? Double.NaN : logged.accStd();
-                csv.append(String.format(Locale.ROOT, "%d,%.4f,%.4f,%.4f,%.4f,%.4f%n", e.round(), pm, s.accMean(),
-                        s.accMean() - pm, ps, s.accStd()));
-                o.printf(Locale.ROOT, "%5d  %12.2f  %12.2f  %+8.2f%n", e.round(), pm, s.accMean(), s.accMean() - pm);
+                csv.append(String.format(Locale.ROOT, "%d,%.4f,%.4f,%.4f,%.4f,%.4f%n", e.round(), pm, e.accMean(),
+                        e.accMean() - pm, ps, e.accStd()));
+                o.printf(Locale.ROOT, "%5d  %12.2f  %12.2f  %+8.2f%n", e.round(), pm, e.accMean(), e.accMean() - pm);
                 x[i] = e.round();
                 p[i] = pm;
-                q[i] = s.accMean();
+                q[i] = e.accMean();
             }
             Files.writeString(out.resolve("comparison.csv"), csv.toString());
             System.setProperty("java.awt.headless", "true");

@@ -61,9 +61,8 @@ public final class RunCommand implements Callable<Integer> {
                 client.publish(RunStarted.of(id, c, Instant.now()));
                 final ExperimentConfig cfg = c;
                 log = f.await(c.rounds(), d.timeout(), e -> {
-                    RoundSummary s = RoundSummary.of(e.round(), e.perClient(), List.of(), 0, 0, 0);
                     o.printf(Locale.ROOT, "round %d/%d  acc %.2f %% (min %.2f, max %.2f)  %.1f s%n", e.round(),
-                            cfg.rounds(), s.accMean(), s.accMin(), s.accMax(), (System.nanoTime() - start) / 1e9);
+                            cfg.rounds(), e.accMean(), e.accMin(), e.accMax(), (System.nanoTime() - start) / 1e9);
                 }, m -> {
                     if (m instanceof PairSkipped s) {
                         o.printf("round %d: pair %d->%d skipped: %s%n", s.round(), s.updater(), s.receiver(), s.reason());
@@ -74,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
                 });
             }
             for (RoundEvaluated e : log.rounds()) {
-                rounds.add(RoundSummary.of(e.round(), e.perClient(), List.of(), 0, 0, 0));
+                rounds.add(RoundSummary.of(e));
             }
             RunOutputs.write(out, c, rounds, pairsCsv(log.outcomes()), "fmkt run " + id + ": layers " + c.layers());
             o.println();

@@ -10,6 +10,11 @@ public record RoundSummary(int round, double accMean, double accMin, double accM
         double[] perClient, List<PairOutcome> pairs, double localSeconds, double fusionSeconds,
         double evalSeconds) {
 
+    /** A round as the services logged it (no pair details or timings on the wire). */
+    public static RoundSummary of(io.fmkt.core.wire.RoundEvaluated e) {
+        return of(e.round(), e.perClient(), List.of(), 0, 0, 0);
+    }
+
     public static RoundSummary of(int round, double[] perClient, List<PairOutcome> pairs, double localSeconds,
             double fusionSeconds, double evalSeconds) {
         io.fmkt.core.round.ClientStats st = io.fmkt.core.round.ClientStats.of(perClient);

@@ -43,7 +43,7 @@ public class RunsResource {
     @Produces("text/csv")
     public String roundsCsv(@PathParam("run") String run) {
         return RunOutputs.roundsCsv(view(run).evaluated().stream()
-                .map(e -> RoundSummary.of(e.round(), e.perClient(), List.of(), 0, 0, 0)).toList());
+                .map(RoundSummary::of).toList());
     }
 
     private EvalProcessor.RunView view(String run) {
