@@ -35,11 +35,8 @@ public final class DemoCommand implements Callable<Integer> {
     DeploymentOptions deployment;
 
     static ExperimentConfig preset(String data, int rounds, long seed) {
-        ExperimentConfig d = ExperimentConfig.defaults();
-        return new ExperimentConfig(data, 10, 3, rounds, "segment:8", 1000, 2000, 16, seed, 1, 1, 64,
-                d.learningRate(), d.fusionLearningRate(), d.momentum(), d.weightDecay(), d.maxGradNorm(), true, "3",
-                d.layerWeights(), "none", d.temperature(), d.alpha(), d.beta(), "received", d.holdoutFraction(),
-                d.probeImages(), d.syntheticTrainPerBatch(), d.syntheticTest());
+        return ExperimentConfig.builder().data(data).clients(10).pairs(3).rounds(rounds).partition("segment:8")
+                .perClientCap(1000).testCap(2000).width(16).seed(seed).layers("3").build();
     }
 
     @Override

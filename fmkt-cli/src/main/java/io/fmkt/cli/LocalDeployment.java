@@ -219,6 +219,18 @@ public final class LocalDeployment implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** Kills what this deployment started at once (SIGKILL, no shutdown hooks): a crash, for tests. */
+    void crash() throws InterruptedException {
+        for (Process p : started) {
+            p.destroyForcibly();
+        }
+        for (Process p : started) {
+            p.waitFor();
+        }
+        started.clear();
+        names.clear();
+    }
+
     /** Stops what this deployment started, services first, then the stack (SIGTERM, then kill). */
     @Override
     public void close() {

@@ -2,27 +2,32 @@ package io.fmkt.cli;
 
 import io.fmkt.core.protocol.ModelStore;
 import io.fmkt.core.protocol.Replay;
+import io.fmkt.core.protocol.ReplayComparison;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.store.S3ObjectStore;
 import io.fmkt.core.store.S3StoreConfig;
 import io.fmkt.core.train.ExperimentData;
+import io.fmkt.core.sim.RoundSummary;
+import io.fmkt.core.sim.RunOutputs;
+import io.fmkt.core.wire.FusionCompleted;
+import io.fmkt.core.wire.LogReader;
+import io.fmkt.core.wire.PairSkipped;
 import io.fmkt.core.wire.RoundEvaluated;
+import io.fmkt.core.wire.RoundMessage;
 import io.fmkt.core.wire.RunIds;
+import io.fmkt.core.wire.RunResumed;
+import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
-import io.fmkt.core.wire.WireCodec;
-import io.fmkt.core.wire.WireException;
 import io.fmkt.core.wire.WireMessage;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,7 +43,8 @@ import picocli.CommandLine.Option;
 public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, description = "the logged run id")
     String run;
-    @Option(names = "--mode", description = "reevaluate | refuse (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mode", description = "reevaluate | refuse | resume (continue a stopped run from its last"
+            + " complete round on the services) (default: ${DEFAULT-VALUE})")
     String mode = "reevaluate";
     @Option(names = "--from-round", description = "first round (default: 1)")
     int from = 1;
@@ -54,6 +60,12 @@ public final class ReplayCommand implements Callable<Integer> {
     String keep;
     @Option(names = "--norm", description = "refuse: none | l2 | attention")
     String norm;
+    @Option(names = "--since", paramLabel = "INSTANT", description = "read the run's events from this time on"
+            + " (ISO-8601, e.g. 2026-11-26T14:00:00Z; default: the start of the log)")
+    String since;
+    @Option(names = "--publish", description = "log the replay as a run linked to its parent (RunStarted with"
+            + " replayOf, and its RoundEvaluated), so it shows on the dashboard; live services never execute it")
+    boolean publish;
     @Option(names = "--replay-id", description = "id of the replay (default: <run>-replay-<mode>-<layers>)")
     String replayId;
     @Mixin
@@ -62,71 +74,106 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream o = System.out;
+        if (mode.equals("resume")) {
+            resume(o);
+            return 0;
+        }
         try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.stateDir(),
                 deployment.resultsDir().resolve(run + "-replay-logs"), deployment.ports(), s -> { }, false);
-             RunClient client = new RunClient(local.kafkaBootstrap());
              S3ObjectStore s3 = new S3ObjectStore(S3StoreConfig.of(local.s3Endpoint(), LocalDeployment.ACCESS_KEY,
                      LocalDeployment.SECRET_KEY, LocalDeployment.BUCKET))) {
-            List<WireMessage> messages = new ArrayList<>();
-            WireCodec codec = new WireCodec();
-            for (ConsumerRecord<String, byte[]> r : client.readAll(List.of(Topics.RUNS, Topics.MODELS, Topics.PAIRS,
-                    Topics.FUSED, Topics.ROUNDS))) {
-                try {
-                    messages.add(codec.decodeAny(r.value()));
-                } catch (WireException e) {
-                    // malformed records were dead-lettered by the services; they are no part of a run
-                }
-            }
-            Replay.Log log = Replay.Log.of(run, messages);
+            Replay.Log log = readLog(local);
+            Replay.Request request = new Replay.Request(run, Replay.Mode.parse(mode), from, to, layers, beta,
+                    temperature, keep, norm, replayId);
             ExperimentConfig parent = log.run().config();
-            int last = to != null ? to : parent.rounds();
-            ExperimentData data = ExperimentData.load(parent);
-            ModelStore store = new ModelStore(s3);
-            List<RoundEvaluated> replayed;
-            String id;
-            if (mode.equals("reevaluate")) {
-                id = replayId != null ? RunIds.validate(replayId) : run + "-reevaluate";
-                replayed = Replay.reevaluate(log, store, data, from, last);
-            } else if (mode.equals("refuse")) {
-                ExperimentConfig c = parent.withFusion(layers != null ? layers : parent.layers(),
-                        beta != null ? beta : parent.beta(), temperature != null ? temperature : parent.temperature(),
-                        keep != null ? keep : parent.keep(), norm != null ? norm : parent.norm());
-                id = replayId != null ? RunIds.validate(replayId)
-                        : RunIds.validate(run + "-refuse-" + c.layers().replace(',', '_'));
+            ExperimentConfig c = request.config(parent);
+            String id = request.id(parent);
+            if (request.mode() == Replay.Mode.REFUSE) {
                 o.printf("counterfactual %s of %s: layers %s -> %s, beta %s, T %s, keep %s, norm %s%n", id, run,
                         parent.layers(), c.layers(), c.beta(), c.temperature(), c.keep(), c.norm());
-                replayed = Replay.refuse(log, id, c, store, data, from, last);
-            } else {
-                throw new IllegalArgumentException("unknown replay mode '" + mode + "' (expected reevaluate or refuse)");
             }
+            List<RoundEvaluated> replayed = request.execute(log, new ModelStore(s3), ExperimentData.load(parent),
+                    Instant.now());
+            ReplayComparison comparison = ReplayComparison.of(log, id, replayed);
             Path out = deployment.resultsDir().resolve(id);
             Files.createDirectories(out);
-            StringBuilder csv = new StringBuilder("round,parent_acc_mean,replay_acc_mean,delta,parent_acc_std,replay_acc_std\n");
-            o.printf("%5s  %12s  %12s  %8s%n", "round", "parent %", "replay %", "delta");
-            double[] x = new double[replayed.size()];
-            double[] p = new double[replayed.size()];
-            double[] q = new double[replayed.size()];
-            for (int i = 0; i < replayed.size(); i++) {
-                RoundEvaluated e = replayed.get(i);
-                RoundEvaluated logged = log.evaluated().get(e.round());
-                double pm = logged == null ? Double.NaN : logged.accMean();
-                double ps = logged == null ? Double.NaN : logged.accStd();
-                csv.append(String.format(Locale.ROOT, "%d,%.4f,%.4f,%.4f,%.4f,%.4f%n", e.round(), pm, e.accMean(),
-                        e.accMean() - pm, ps, e.accStd()));
-                o.printf(Locale.ROOT, "%5d  %12.2f  %12.2f  %+8.2f%n", e.round(), pm, e.accMean(), e.accMean() - pm);
-                x[i] = e.round();
-                p[i] = pm;
-                q[i] = e.accMean();
+            Files.writeString(out.resolve("comparison.csv"), comparison.csv());
+            comparison.plot(out.resolve("comparison.png"));
+            o.print(comparison.table());
+            if (publish) {
+                // A linked run: its rounds show on the dashboard like any run's; live services ignore it.
+                try (RunClient client = new RunClient(local.kafkaBootstrap())) {
+                    client.publish(RunStarted.replay(id, c, run, Instant.now()));
+                    for (RoundEvaluated e : replayed) {
+                        client.publish(e);
+                    }
+                }
+                o.printf("published %s (replay of %s) with %d rounds on %s%n", id, run, replayed.size(), Topics.ROUNDS);
             }
-            Files.writeString(out.resolve("comparison.csv"), csv.toString());
-            System.setProperty("java.awt.headless", "true");
-            XYChart chart = new XYChartBuilder().width(800).height(500).title(id + " vs " + run)
-                    .xAxisTitle("round").yAxisTitle("mean global accuracy (%)").build();
-            chart.addSeries(run, x, p);
-            chart.addSeries(id, x, q);
-            BitmapEncoder.saveBitmap(chart, out.resolve("comparison.png").toString(), BitmapEncoder.BitmapFormat.PNG);
             o.printf("%nwrote %s (comparison.csv, comparison.png)%n", out);
         }
         return 0;
+    }
+
+    private Replay.Log readLog(LocalDeployment local) {
+        try (LogReader reader = new LogReader(local.kafkaBootstrap())) {
+            // fmkt.runs is compacted and small: always from its start, so the RunStarted is found.
+            List<WireMessage> messages = new ArrayList<>(reader.read(run, List.of(Topics.RUNS), null));
+            messages.addAll(reader.read(run, List.of(Topics.MODELS, Topics.PAIRS, Topics.FUSED, Topics.ROUNDS),
+                    since == null ? null : Instant.parse(since)));
+            return Replay.Log.of(run, messages);
+        }
+    }
+
+    /**
+     * Continues a stopped run from its last complete round: starts whatever is not running, asks the
+     * services (RunResumed) to rebuild the run's state from the log, and follows it to the end. The
+     * result is the run's own results/<run>/, as if it had never stopped.
+     */
+    private void resume(PrintStream o) throws Exception {
+        Path out = deployment.resultsDir().resolve(run);
+        try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.stateDir(),
+                out.resolve("logs"), deployment.ports(), o::println);
+             RunClient client = new RunClient(local.kafkaBootstrap())) {
+            RunClient.RunLog result;
+            // Following first, reading second: no round evaluated in between can be missed.
+            try (RunClient.Follower f = client.follow(run)) {
+                Replay.Log log = readLog(local);
+                ExperimentConfig c = log.run().config();
+                o.printf("run %s: %d rounds; the log holds rounds 0..%d complete, %d evaluated%n", run, c.rounds(),
+                        Math.max(log.ledger().lastCompleteRound(), 0), log.evaluatedRounds());
+                RunResumed resume = log.resumeRequest(Instant.now());
+                if (resume != null) {
+                    client.publish(resume);
+                    o.printf("resuming %s from round %d%n", run, resume.fromRound());
+                } else {
+                    o.printf("run %s is complete: nothing to resume%n", run);
+                }
+                result = f.await(c.rounds(), log.evaluated(), deployment.timeout(), e -> o.printf(Locale.ROOT,
+                        "round %d/%d  acc %.2f %% (min %.2f, max %.2f)%n", e.round(), c.rounds(), e.accMean(),
+                        e.accMin(), e.accMax()), m -> { });
+                Map<String, WireMessage> outcomes = new java.util.LinkedHashMap<>();
+                for (WireMessage m : concat(log.outcomes(), result.outcomes())) {
+                    int receiver = m instanceof FusionCompleted fc ? fc.receiver() : ((PairSkipped) m).receiver();
+                    outcomes.putIfAbsent(((RoundMessage) m).round() + "/" + receiver, m);
+                }
+                List<RoundSummary> rounds = result.rounds().stream().filter(e -> e.round() <= c.rounds())
+                        .map(RoundSummary::of).toList();
+                RunOutputs.write(out, c, rounds, RunCommand.pairsCsv(new ArrayList<>(outcomes.values())),
+                        "fmkt run " + run + " (resumed): layers " + c.layers());
+                o.println();
+                o.print(RunOutputs.table(rounds));
+                o.printf("%nwrote %s (rounds.csv, pairs.csv, config.json, accuracy.png)%n", out);
+            }
+            if (deployment.keepRunning() != null) {
+                local.keepRunning(deployment.keepRunning());
+            }
+        }
+    }
+
+    private static List<WireMessage> concat(List<? extends WireMessage> a, List<? extends WireMessage> b) {
+        List<WireMessage> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 }

@@ -115,7 +115,13 @@ public final class RunClient implements AutoCloseable {
          */
         public RunLog await(int rounds, Duration timeout, Consumer<RoundEvaluated> onRound,
                 Consumer<WireMessage> onOutcome) {
-            Map<Integer, RoundEvaluated> done = new TreeMap<>();
+            return await(rounds, Map.of(), timeout, onRound, onOutcome);
+        }
+
+        /** As above, counting {@code alreadyLogged} rounds (read earlier) as evaluated. */
+        public RunLog await(int rounds, Map<Integer, RoundEvaluated> alreadyLogged, Duration timeout,
+                Consumer<RoundEvaluated> onRound, Consumer<WireMessage> onOutcome) {
+            Map<Integer, RoundEvaluated> done = new TreeMap<>(alreadyLogged);
             List<WireMessage> outcomes = new ArrayList<>();
             List<ModelPublished> models = new ArrayList<>();
             long deadline = System.nanoTime() + timeout.toNanos();

@@ -8,6 +8,8 @@ import io.fmkt.core.round.PeerSchedule;
 import io.fmkt.core.sim.RunOutputs;
 import io.fmkt.core.sim.Simulator;
 import io.fmkt.core.store.S3ObjectStore;
+import io.fmkt.core.study.StudyRun;
+import io.fmkt.core.study.StudySetting;
 import io.fmkt.core.store.S3StoreConfig;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.BlobRef;
@@ -20,6 +22,10 @@ import io.fmkt.core.wire.Topics;
 import io.fmkt.core.wire.WireCodec;
 import io.fmkt.core.wire.WireMessage;
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -47,17 +53,22 @@ class EndToEndTest {
     }
 
     static ExperimentConfig config() {
-        ExperimentConfig d = ExperimentConfig.defaults();
-        return new ExperimentConfig("synthetic", 4, 1, 3, "segment:8", 0, 200, 2, 7, 1, 1, 32, 0.05, 0.05, 0.9,
-                5e-4, 5, true, "3", d.layerWeights(), "none", 3, 1, 1, "received", 0.1, 8, 40, 200);
+        return ExperimentConfig.builder().clients(4).pairs(1).rounds(3).testCap(200).width(2).seed(7).batchSize(32)
+                .layers("3").probeImages(8).syntheticTrainPerBatch(40).syntheticTest(200).build();
+    }
+
+    static LocalDeployment.Ports freePorts() throws IOException {
+        return new LocalDeployment.Ports(freePort(), freePort(), freePort(), freePort(), freePort());
+    }
+
+    static DeploymentOptions options(Path tmp, LocalDeployment.Ports ports) {
+        return DeploymentOptions.of(tmp.resolve("results"), tmp.resolve("state"), ports, Duration.ofMinutes(8));
     }
 
     @Test
     void distributedRunEqualsTheSimulatorAndLogsEveryMessageAndObject(@TempDir Path tmp) throws Exception {
-        LocalDeployment.Ports ports = new LocalDeployment.Ports(freePort(), freePort(), freePort(), freePort(),
-                freePort());
-        DeploymentOptions d = DeploymentOptions.of(tmp.resolve("results"), tmp.resolve("state"), ports,
-                Duration.ofMinutes(8));
+        LocalDeployment.Ports ports = freePorts();
+        DeploymentOptions d = options(tmp, ports);
         ExperimentConfig c = config();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         try (LocalDeployment local = LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs"), ports,
@@ -122,12 +133,138 @@ class EndToEndTest {
                         .allSatisfy(row -> assertThat(row.split(",")[3]).isEqualTo("0.0000"));
             }
 
+            // the study's distributed executor: two runs in flight at once, parameter averaging included
+            List<StudyRun> two = List.of(new StudyRun(StudySetting.AVERAGE, 8, c.seed(), StudySetting.AVERAGE.apply(c)),
+                    new StudyRun(StudySetting.GRID.get(1), 8, c.seed(), StudySetting.GRID.get(1).apply(c)));
+            java.util.Map<String, String> got = new java.util.concurrent.ConcurrentHashMap<>();
+            try (RunClient client = new RunClient(local.kafkaBootstrap())) {
+                new DistributedExecutor(client, 2, Duration.ofMinutes(5), new PrintStream(
+                        java.io.OutputStream.nullOutputStream())).runAll(two, (run, id, rounds, pairs, wall) -> {
+                            assertThat(pairs.lines()).hasSize(1 + c.rounds());
+                            got.put(run.key(), RunOutputs.roundsCsv(rounds));
+                        });
+            }
+            for (StudyRun r : two) {
+                assertThat(got.get(r.key())).as(r.key()).isEqualTo(RunOutputs.roundsCsv(
+                        Simulator.run(r.config(), ExperimentData.load(r.config()), x -> { })));
+            }
+
+            String[] stack = {"--results", d.resultsDir().toString(), "--state-dir", d.stateDir().toString(),
+                "--kafka-port", Integer.toString(ports.kafka()), "--s3-port", Integer.toString(ports.s3())};
+            // a counterfactual published as a run linked to its parent
+            assertThat(Fmkt.commandLine().execute(concat(new String[] {"replay", "--run", "e2e-1", "--mode", "refuse",
+                "--layers", "1", "--publish", "--replay-id", "e2e-1-stage1"}, stack))).isZero();
+            List<String> stage1 = Files.readAllLines(d.resultsDir().resolve("e2e-1-stage1").resolve("comparison.csv"));
+            assertThat(stage1.subList(1, stage1.size())).as("stage 1 instead of 3 changes the fused models")
+                    .anyMatch(row -> !row.split(",")[3].equals("0.0000"));
+
+            // the cluster entry: eval-service replays from Kafka and S3 alone and publishes the linked run
+            HttpClient http = HttpClient.newHttpClient();
+            String eval = local.serviceUrl(LocalDeployment.Service.EVAL);
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(eval
+                    + "/replays?run=e2e-1&mode=refuse&id=e2e-1-rest")).POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).as(post.body()).isEqualTo(202);
+            String status = awaitBody(http, eval + "/replays/e2e-1-rest", b -> !b.contains("\"running\""));
+            assertThat(status).contains("\"state\":\"done\"");
+            List<String> rest = http.send(HttpRequest.newBuilder(URI.create(eval + "/replays/e2e-1-rest/comparison.csv"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body().lines().toList();
+            assertThat(rest).hasSize(1 + c.rounds());
+            assertThat(rest.subList(1, rest.size())).allSatisfy(row -> assertThat(row.split(",")[3]).isEqualTo("0.0000"));
+            HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(eval + "/replays?run=no-such-run"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(missing.body()).contains("no-such-run").contains("no RunStarted");
+            // both replays are on the dashboard's gauges like a live run, and no live service trained for them
+            String metrics = awaitBody(http, eval + "/q/metrics", b -> b.contains("run=\"e2e-1-stage1\"")
+                    && b.contains("run=\"e2e-1-rest\""));
+            assertThat(metrics).contains("fmkt_round_accuracy");
+            try (RunClient client = new RunClient(local.kafkaBootstrap())) {
+                List<WireMessage> replays = new ArrayList<>();
+                for (ConsumerRecord<String, byte[]> r : client.readAll(List.of(Topics.RUNS, Topics.MODELS,
+                        Topics.PAIRS, Topics.ROUNDS))) {
+                    WireMessage m = new WireCodec().decodeAny(r.value());
+                    if (m.runId().startsWith("e2e-1-stage1") || m.runId().startsWith("e2e-1-rest")) {
+                        replays.add(m);
+                    }
+                }
+                assertThat(replays).filteredOn(RunStarted.class::isInstance).hasSize(2)
+                        .allSatisfy(m -> assertThat(((RunStarted) m).replayOf()).isEqualTo("e2e-1"));
+                assertThat(replays).filteredOn(RoundEvaluated.class::isInstance).hasSize(2 * c.rounds());
+                assertThat(replays).filteredOn(m -> m instanceof ModelPublished || m instanceof FusionRequested)
+                        .isEmpty();
+            }
+
             try (S3ObjectStore s3 = new S3ObjectStore(S3StoreConfig.of(local.s3Endpoint(), LocalDeployment.ACCESS_KEY,
                     LocalDeployment.SECRET_KEY, LocalDeployment.BUCKET))) {
                 for (BlobRef ref : objects) {
                     assertThat(s3.get(ref.toObjectRef())).hasSize((int) ref.size());
                 }
             }
+        }
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    static String awaitBody(HttpClient http, String url, java.util.function.Predicate<String> ready) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            body = r.body();
+            if (r.statusCode() == 200 && ready.test(body)) {
+                return body;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("timed out waiting on " + url + "; last answer: " + body);
+    }
+
+    /**
+     * The services are killed (SIGKILL) mid-run; {@code ./fmkt replay --mode resume} restarts them and
+     * they rebuild the run from the log: the finished run's rounds.csv equals an undisturbed one.
+     */
+    @Test
+    void aRunWhoseServicesWereKilledResumesToTheSameRounds(@TempDir Path tmp) throws Exception {
+        LocalDeployment.Ports ports = freePorts();
+        DeploymentOptions d = options(tmp, ports);
+        ExperimentConfig c = config().toBuilder().rounds(6).seed(11).build();
+        String expected = RunOutputs.roundsCsv(Simulator.run(c, ExperimentData.load(c), r -> { }));
+        try (LocalDeployment stack = LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs"), ports,
+                m -> { }, false);
+             RunClient client = new RunClient(stack.kafkaBootstrap())) {
+            LocalDeployment services = LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs-1"),
+                    ports, m -> { });
+            try (RunClient.Follower f = client.follow("e2e-resume")) {
+                client.publish(RunStarted.of("e2e-resume", c, java.time.Instant.now()));
+                f.await(1, Duration.ofMinutes(5), e -> { }, m -> { });
+            }
+            services.crash();
+            long evaluatedBefore = client.readAll(List.of(Topics.ROUNDS)).stream()
+                    .filter(r -> Topics.runIdOfKey(r.key()).equals("e2e-resume")).count();
+            assertThat(evaluatedBefore).as("the crash came mid-run").isBetween(1L, (long) c.rounds() - 1);
+
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+            PrintStream old = System.out;
+            int code;
+            try {
+                System.setOut(new PrintStream(console, true));
+                code = Fmkt.commandLine().execute("replay", "--run", "e2e-resume", "--mode", "resume", "--results",
+                        d.resultsDir().toString(), "--state-dir", d.stateDir().toString(), "--kafka-port",
+                        Integer.toString(ports.kafka()), "--s3-port", Integer.toString(ports.s3()), "--service-ports",
+                        ports.client() + "," + ports.fusion() + "," + ports.eval());
+            } finally {
+                System.setOut(old);
+            }
+            assertThat(code).as(console.toString()).isZero();
+            assertThat(console.toString()).contains("resuming e2e-resume from round");
+            assertThat(Files.readString(d.resultsDir().resolve("e2e-resume").resolve("rounds.csv")))
+                    .as(console.toString()).isEqualTo(expected);
         }
     }
 }

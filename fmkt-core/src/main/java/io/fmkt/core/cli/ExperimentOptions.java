@@ -61,14 +61,20 @@ public final class ExperimentOptions {
     double holdout = D.holdoutFraction();
     @Option(names = "--probe", description = "probe images for feature snapshots (default: ${DEFAULT-VALUE})")
     int probe = D.probeImages();
+    @Option(names = "--fusion", description = "fmkt (mutual distillation) | average (parameter-averaging baseline) (default: ${DEFAULT-VALUE})")
+    String fusion = D.fusion();
     @Option(names = "--synthetic-train", description = "synthetic training images per batch file, x5 in all (default: ${DEFAULT-VALUE})")
     int syntheticTrain = D.syntheticTrainPerBatch();
     @Option(names = "--synthetic-test", description = "synthetic test images (default: ${DEFAULT-VALUE})")
     int syntheticTest = D.syntheticTest();
 
     public ExperimentConfig toConfig() {
-        return new ExperimentConfig(data, clients, pairs, rounds, partition, perClientCap, testCap, width, seed,
-                localEpochs, fusionEpochs, batch, lr, fusionLr, momentum, weightDecay, clip, !noAugment, layers,
-                layerWeights, norm, temperature, alpha, beta, keep, holdout, probe, syntheticTrain, syntheticTest);
+        return ExperimentConfig.builder().data(data).clients(clients).pairs(pairs).rounds(rounds).partition(partition)
+                .perClientCap(perClientCap).testCap(testCap).width(width).seed(seed).localEpochs(localEpochs)
+                .fusionEpochs(fusionEpochs).batchSize(batch).learningRate(lr).fusionLearningRate(fusionLr)
+                .momentum(momentum).weightDecay(weightDecay).maxGradNorm(clip).augment(!noAugment).layers(layers)
+                .layerWeights(layerWeights).norm(norm).temperature(temperature).alpha(alpha).beta(beta).keep(keep)
+                .holdoutFraction(holdout).probeImages(probe).syntheticTrainPerBatch(syntheticTrain)
+                .syntheticTest(syntheticTest).fusion(fusion).build();
     }
 }

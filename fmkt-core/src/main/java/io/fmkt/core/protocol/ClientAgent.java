@@ -92,6 +92,22 @@ public final class ClientAgent {
         return out;
     }
 
+    /**
+     * Resume: takes in what the log already holds for this run (models and outcomes of earlier
+     * rounds, in any order) without acting on it; the next {@link #start} then continues with the
+     * first incomplete round and redoes nothing the log shows done. Since every step is a function
+     * of (config, round, client) and the logged models, the continued run equals an uninterrupted one.
+     */
+    public void recover(List<? extends RoundMessage> logged) {
+        for (RoundMessage m : logged) {
+            if (m instanceof ModelPublished mp) {
+                ledger.onModel(mp);
+            } else if (m instanceof FusionCompleted || m instanceof PairSkipped) {
+                ledger.onOutcome(m);
+            }
+        }
+    }
+
     /** A model or outcome read from the log. */
     public List<WireMessage> onEvent(RoundMessage event, Instant now) {
         boolean isNew = event instanceof ModelPublished mp ? ledger.onModel(mp) : ledger.onOutcome(event);
@@ -127,7 +143,9 @@ public final class ClientAgent {
             }
             List<WireMessage> step = new ArrayList<>();
             for (PeerPair p : ledger.schedule(r)) {
-                if (hosted.contains(p.updater()) && acted.add(key(r, p.updater()))) {
+                // Not when the log already has the update or the pair's outcome (a resumed run).
+                if (hosted.contains(p.updater()) && ledger.model(r, p.updater()) == null
+                        && ledger.outcome(r, p.receiver()) == null && acted.add(key(r, p.updater()))) {
                     step.add(update(r, p, done));
                 }
                 if (hosted.contains(p.receiver()) && ledger.outcome(r, p.receiver()) == null

@@ -66,6 +66,26 @@ public final class Replay {
             return l;
         }
 
+        /** How many rounds 1..k were evaluated without a gap. */
+        public int evaluatedRounds() {
+            int k = 0;
+            while (evaluated.containsKey(k + 1)) {
+                k++;
+            }
+            return k;
+        }
+
+        /**
+         * The request that makes the services continue this run from its first incomplete round, or
+         * null when every round has been evaluated (nothing to resume).
+         */
+        public io.fmkt.core.wire.RunResumed resumeRequest(Instant now) {
+            if (evaluatedRounds() >= run.config().rounds()) {
+                return null;
+            }
+            return io.fmkt.core.wire.RunResumed.of(run, Math.max(1, ledger().lastCompleteRound() + 1), now);
+        }
+
         void requireRounds(RunLedger ledger, int to) {
             if (ledger.lastCompleteRound() < to) {
                 throw new IllegalStateException("run " + run.runId() + ": the log holds complete events only up to round "
@@ -118,5 +138,82 @@ public final class Replay {
             out.add(scorer.evaluate(replayId, r, replayConfig, state, data, Instant.EPOCH));
         }
         return out;
+    }
+
+    /** {@code e} as a round of run {@code runId} (a re-evaluation published under the replay's id). */
+    public static RoundEvaluated as(String runId, RoundEvaluated e, Instant now) {
+        return RoundEvaluated.of(runId, e.round(), e.perClient(), e.modelDigests(), e.cka(), e.testImages(), now);
+    }
+
+    /**
+     * The replay's config: the parent's with the given overrides (null keeps the parent's value).
+     * Re-evaluation takes no overrides.
+     */
+    public static ExperimentConfig overridden(ExperimentConfig parent, String layers, Double beta, Double temperature,
+            String keep, String norm) {
+        return parent.withFusion(layers != null ? layers : parent.layers(), beta != null ? beta : parent.beta(),
+                temperature != null ? temperature : parent.temperature(), keep != null ? keep : parent.keep(),
+                norm != null ? norm : parent.norm());
+    }
+
+    /** What a replay computes, as asked for from the CLI or over HTTP. */
+    public enum Mode {
+        REEVALUATE, REFUSE, RESUME;
+
+        public static Mode parse(String s) {
+            for (Mode m : values()) {
+                if (m.name().equalsIgnoreCase(s)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("unknown replay mode '" + s + "' (expected reevaluate, refuse or resume)");
+        }
+    }
+
+    /**
+     * One replay of rounds {@code from..to} (to null: the parent's last) of {@code run}; the fusion
+     * overrides apply to {@link Mode#REFUSE} only; {@code replayId} null picks a readable default.
+     */
+    public record Request(String run, Mode mode, int from, Integer to, String layers, Double beta, Double temperature,
+            String keep, String norm, String replayId) {
+
+        public Request {
+            io.fmkt.core.wire.RunIds.validate(run);
+            if (mode == Mode.REEVALUATE && (layers != null || beta != null || temperature != null || keep != null
+                    || norm != null)) {
+                throw new IllegalArgumentException("re-evaluation takes no fusion overrides (use mode refuse)");
+            }
+            if (from < 1 || (to != null && to < from)) {
+                throw new IllegalArgumentException("rounds must satisfy 1 <= from <= to, got " + from + ".." + to);
+            }
+        }
+
+        public ExperimentConfig config(ExperimentConfig parent) {
+            return mode == Mode.REFUSE ? overridden(parent, layers, beta, temperature, keep, norm) : parent;
+        }
+
+        public String id(ExperimentConfig parent) {
+            if (replayId != null) {
+                return io.fmkt.core.wire.RunIds.validate(replayId);
+            }
+            return io.fmkt.core.wire.RunIds.validate(mode == Mode.REEVALUATE ? run + "-reevaluate"
+                    : run + "-refuse-" + config(parent).layers().replace(',', '_'));
+        }
+
+        /** Runs a re-evaluation or re-fusion; the rounds carry the replay's id. */
+        public List<RoundEvaluated> execute(Log log, ModelStore store, ExperimentData data, Instant now) {
+            ExperimentConfig parent = log.run().config();
+            int last = to != null ? to : parent.rounds();
+            if (last > parent.rounds()) {
+                throw new IllegalArgumentException("run " + run + " has " + parent.rounds() + " rounds, not " + last);
+            }
+            String id = id(parent);
+            return switch (mode) {
+                case REEVALUATE -> reevaluate(log, store, data, from, last).stream().map(e -> as(id, e, now)).toList();
+                case REFUSE -> refuse(log, id, config(parent), store, data, from, last);
+                case RESUME -> throw new IllegalArgumentException("resume continues the run on the services; it"
+                        + " computes nothing here");
+            };
+        }
     }
 }

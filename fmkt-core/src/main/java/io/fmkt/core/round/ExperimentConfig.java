@@ -1,5 +1,6 @@
 package io.fmkt.core.round;
 
+import io.fmkt.core.train.FusionMethod;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +19,8 @@ import java.util.List;
  * @param keep            {@code received}, {@code own} or {@code best}
  * @param maxGradNorm     gradient-norm clip for local training and fusion (0 = off)
  * @param syntheticTrainPerBatch, syntheticTest sizes of generated data when {@code data = synthetic}
+ * @param fusion          how a receiver fuses: {@code fmkt} (mutual distillation, the method) or
+ *                        {@code average} (parameter averaging, the baseline); absent in older logs = fmkt
  */
 public record ExperimentConfig(
         String data, int clients, int pairs, int rounds, String partition, int perClientCap, int testCap,
@@ -26,12 +29,13 @@ public record ExperimentConfig(
         double momentum, double weightDecay, double maxGradNorm, boolean augment,
         String layers, double[] layerWeights, String norm, double temperature, double alpha, double beta,
         String keep, double holdoutFraction, int probeImages,
-        int syntheticTrainPerBatch, int syntheticTest) {
+        int syntheticTrainPerBatch, int syntheticTest, String fusion) {
 
     public static final String SYNTHETIC = "synthetic";
 
     public ExperimentConfig {
         layerWeights = layerWeights.clone();
+        fusion = fusion == null ? FusionMethod.FMKT.label() : FusionMethod.parse(fusion).label();
         List<String> bad = new ArrayList<>();
         if (clients < 2) {
             bad.add("clients must be >= 2, got " + clients);
@@ -69,27 +73,114 @@ public record ExperimentConfig(
         return SYNTHETIC.equals(data);
     }
 
+    public FusionMethod fusionMethod() {
+        return FusionMethod.parse(fusion);
+    }
+
     /** The same experiment reading its data from {@code path}. */
     public ExperimentConfig withData(String path) {
-        return new ExperimentConfig(path, clients, pairs, rounds, partition, perClientCap, testCap, width, seed,
-                localEpochs, fusionEpochs, batchSize, learningRate, fusionLearningRate, momentum, weightDecay,
-                maxGradNorm, augment, layers, layerWeights, norm, temperature, alpha, beta, keep, holdoutFraction,
-                probeImages, syntheticTrainPerBatch, syntheticTest);
+        return toBuilder().data(path).build();
     }
 
     /** The same experiment with other fusion settings (a counterfactual replay's overrides). */
     public ExperimentConfig withFusion(String layers, double beta, double temperature, String keep, String norm) {
-        return new ExperimentConfig(data, clients, pairs, rounds, partition, perClientCap, testCap, width, seed,
-                localEpochs, fusionEpochs, batchSize, learningRate, fusionLearningRate, momentum, weightDecay,
-                maxGradNorm, augment, layers, layerWeights, norm, temperature, alpha, beta, keep, holdoutFraction,
-                probeImages, syntheticTrainPerBatch, syntheticTest);
+        return toBuilder().layers(layers).beta(beta).temperature(temperature).keep(keep).norm(norm).build();
     }
 
     /** The defaults the CLI starts from (DESIGN.md's T = 3, alpha = 1, beta = 1, w_l = 1). */
     public static ExperimentConfig defaults() {
-        return new ExperimentConfig(SYNTHETIC, 4, 1, 3, "segment:8", 0, 0, 4, 1,
-                1, 1, 64, 0.05, 0.05, 0.9, 5e-4, 5.0, true,
-                "3", new double[] {1, 1, 1, 1}, "none", 3, 1, 1,
-                "received", 0.1, 32, 400, 1000);
+        return new Builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.data = data; b.clients = clients; b.pairs = pairs; b.rounds = rounds; b.partition = partition;
+        b.perClientCap = perClientCap; b.testCap = testCap; b.width = width; b.seed = seed;
+        b.localEpochs = localEpochs; b.fusionEpochs = fusionEpochs; b.batchSize = batchSize;
+        b.learningRate = learningRate; b.fusionLearningRate = fusionLearningRate; b.momentum = momentum;
+        b.weightDecay = weightDecay; b.maxGradNorm = maxGradNorm; b.augment = augment; b.layers = layers;
+        b.layerWeights = layerWeights.clone(); b.norm = norm; b.temperature = temperature; b.alpha = alpha;
+        b.beta = beta; b.keep = keep; b.holdoutFraction = holdoutFraction; b.probeImages = probeImages;
+        b.syntheticTrainPerBatch = syntheticTrainPerBatch; b.syntheticTest = syntheticTest; b.fusion = fusion;
+        return b;
+    }
+
+    /** Named setters over the defaults, so no caller passes 30 positional arguments. */
+    public static final class Builder {
+        private String data = SYNTHETIC;
+        private int clients = 4;
+        private int pairs = 1;
+        private int rounds = 3;
+        private String partition = "segment:8";
+        private int perClientCap;
+        private int testCap;
+        private int width = 4;
+        private long seed = 1;
+        private int localEpochs = 1;
+        private int fusionEpochs = 1;
+        private int batchSize = 64;
+        private double learningRate = 0.05;
+        private double fusionLearningRate = 0.05;
+        private double momentum = 0.9;
+        private double weightDecay = 5e-4;
+        private double maxGradNorm = 5.0;
+        private boolean augment = true;
+        private String layers = "3";
+        private double[] layerWeights = {1, 1, 1, 1};
+        private String norm = "none";
+        private double temperature = 3;
+        private double alpha = 1;
+        private double beta = 1;
+        private String keep = "received";
+        private double holdoutFraction = 0.1;
+        private int probeImages = 32;
+        private int syntheticTrainPerBatch = 400;
+        private int syntheticTest = 1000;
+        private String fusion = "fmkt";
+
+        private Builder() {
+        }
+
+        public Builder data(String v) { data = v; return this; }
+        public Builder clients(int v) { clients = v; return this; }
+        public Builder pairs(int v) { pairs = v; return this; }
+        public Builder rounds(int v) { rounds = v; return this; }
+        public Builder partition(String v) { partition = v; return this; }
+        public Builder perClientCap(int v) { perClientCap = v; return this; }
+        public Builder testCap(int v) { testCap = v; return this; }
+        public Builder width(int v) { width = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder localEpochs(int v) { localEpochs = v; return this; }
+        public Builder fusionEpochs(int v) { fusionEpochs = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder fusionLearningRate(double v) { fusionLearningRate = v; return this; }
+        public Builder momentum(double v) { momentum = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder maxGradNorm(double v) { maxGradNorm = v; return this; }
+        public Builder augment(boolean v) { augment = v; return this; }
+        public Builder layers(String v) { layers = v; return this; }
+        public Builder layerWeights(double[] v) { layerWeights = v.clone(); return this; }
+        public Builder norm(String v) { norm = v; return this; }
+        public Builder temperature(double v) { temperature = v; return this; }
+        public Builder alpha(double v) { alpha = v; return this; }
+        public Builder beta(double v) { beta = v; return this; }
+        public Builder keep(String v) { keep = v; return this; }
+        public Builder holdoutFraction(double v) { holdoutFraction = v; return this; }
+        public Builder probeImages(int v) { probeImages = v; return this; }
+        public Builder syntheticTrainPerBatch(int v) { syntheticTrainPerBatch = v; return this; }
+        public Builder syntheticTest(int v) { syntheticTest = v; return this; }
+        public Builder fusion(String v) { fusion = v; return this; }
+
+        public ExperimentConfig build() {
+            return new ExperimentConfig(data, clients, pairs, rounds, partition, perClientCap, testCap, width, seed,
+                    localEpochs, fusionEpochs, batchSize, learningRate, fusionLearningRate, momentum, weightDecay,
+                    maxGradNorm, augment, layers, layerWeights, norm, temperature, alpha, beta, keep,
+                    holdoutFraction, probeImages, syntheticTrainPerBatch, syntheticTest, fusion);
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
  */
 public enum MessageType {
     RUN_STARTED("run-started", RunStarted.class),
+    RUN_RESUMED("run-resumed", RunResumed.class),
     MODEL_PUBLISHED("model-published", ModelPublished.class),
     FUSION_REQUESTED("fusion-requested", FusionRequested.class),
     FUSION_COMPLETED("fusion-completed", FusionCompleted.class),

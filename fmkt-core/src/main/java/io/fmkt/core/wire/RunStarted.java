@@ -37,6 +37,20 @@ public record RunStarted(String runId, ExperimentConfig config, String createdAt
         return new RunStarted(runId, config, createdAt.toString(), null, null);
     }
 
+    /**
+     * A replay of {@code parent} (re-evaluation or counterfactual re-fusion), computed from the log by
+     * a replay tool: logged so its rounds show like any run's, never executed by the live services.
+     */
+    public static RunStarted replay(String replayId, ExperimentConfig config, String parent, Instant createdAt) {
+        return new RunStarted(replayId, config, createdAt.toString(), parent, parent);
+    }
+
+    /** True for a replay's record: live services must not train or fuse for it. */
+    @com.fasterxml.jackson.annotation.JsonIgnore // derived, not a wire field
+    public boolean isReplay() {
+        return replayOf != null;
+    }
+
     @Override
     public MessageType type() {
         return MessageType.RUN_STARTED;

@@ -53,7 +53,7 @@ public final class Topics {
     /** Every topic, in data-flow order. */
     public static final Map<String, TopicSpec> SPECS = specs(
             // Compaction keeps the latest value per key: only RunStarted may be keyed by runId here,
-            // or a later message for the run would erase its config.
+            // or a later message for the run would erase its config (RunResumed is keyed <run>/resume).
             new TopicSpec(RUNS, 1, Map.of("cleanup.policy", "compact")),
             new TopicSpec(MODELS, 6, Map.of()),
             new TopicSpec(PAIRS, 12, Map.of()),
@@ -104,7 +104,7 @@ public final class Topics {
 
     public static String topicOf(MessageType type) {
         return switch (type) {
-            case RUN_STARTED -> RUNS;
+            case RUN_STARTED, RUN_RESUMED -> RUNS;
             case MODEL_PUBLISHED -> MODELS;
             case FUSION_REQUESTED -> PAIRS;
             case FUSION_COMPLETED, PAIR_SKIPPED -> FUSED;
@@ -121,6 +121,7 @@ public final class Topics {
     public static String keyOf(WireMessage m) {
         return switch (m.type()) {
             case RUN_STARTED -> runKey(m.runId());
+            case RUN_RESUMED -> runKey(m.runId()) + "/resume";
             case MODEL_PUBLISHED -> modelKey(m.runId(), ((ModelPublished) m).client());
             case FUSION_REQUESTED -> pairKey(m.runId(), ((FusionRequested) m).receiver());
             case FUSION_COMPLETED -> fusedKey(m.runId(), ((FusionCompleted) m).receiver());

@@ -11,7 +11,7 @@ package io.fmkt.core.wire;
  * by their encoded bytes.
  */
 public sealed interface WireMessage
-        permits RunStarted, DeadLetter, RoundMessage {
+        permits RunStarted, RunResumed, DeadLetter, RoundMessage {
 
     /** The only schema version this build writes and reads. */
     int SCHEMA_VERSION = 1;

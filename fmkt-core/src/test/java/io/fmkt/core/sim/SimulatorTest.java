@@ -15,9 +15,8 @@ import org.junit.jupiter.api.Test;
 public class SimulatorTest {
 
     public static ExperimentConfig tiny(int rounds, double lr, String layers) {
-        ExperimentConfig d = ExperimentConfig.defaults();
-        return new ExperimentConfig("synthetic", 4, 1, rounds, "segment:8", 0, 200, 2, 3, 1, 1, 32, lr, lr,
-                0.9, 5e-4, 5, true, layers, d.layerWeights(), "none", 3, 1, 1, "received", 0.1, 8, 40, 200);
+        return ExperimentConfig.builder().rounds(rounds).testCap(200).width(2).seed(3).batchSize(32).learningRate(lr)
+                .fusionLearningRate(lr).layers(layers).probeImages(8).syntheticTrainPerBatch(40).syntheticTest(200).build();
     }
 
     @Test

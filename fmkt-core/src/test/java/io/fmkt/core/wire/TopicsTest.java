@@ -47,6 +47,10 @@ class TopicsTest {
         assertThat(Topics.keyOf(Samples.roundEvaluated())).isEqualTo(RUN);
         assertThat(Topics.topicOf(Samples.deadLetter())).isEqualTo("fmkt.dlq");
         assertThat(Topics.keyOf(Samples.deadLetter())).isEqualTo(RUN + "/3");
+        // A resume must never replace the run's config under compaction.
+        assertThat(Topics.topicOf(Samples.runResumed())).isEqualTo("fmkt.runs");
+        assertThat(Topics.keyOf(Samples.runResumed())).isEqualTo(RUN + "/resume").isNotEqualTo(
+                Topics.keyOf(Samples.runStarted()));
         for (MessageType t : MessageType.values()) {
             assertThat(Topics.SPECS).containsKey(Topics.topicOf(t));
         }

@@ -88,7 +88,7 @@ class WireCodecErrorsTest {
             WireException e = failure(edited(Samples.pairSkipped(), n -> n.put("type", "pair-vanished")));
             assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_TYPE);
             assertThat(e.field()).isEqualTo("type");
-            assertThat(e).hasMessage("unknown message type \"pair-vanished\" (known: run-started, model-published, "
+            assertThat(e).hasMessage("unknown message type \"pair-vanished\" (known: run-started, run-resumed, model-published, "
                     + "fusion-requested, fusion-completed, pair-skipped, round-evaluated, dead-letter)");
         }
 

@@ -8,12 +8,16 @@ import io.fmkt.core.wire.FusionRequested;
 import io.fmkt.core.wire.ModelPublished;
 import io.fmkt.core.wire.PairSkipped;
 import io.fmkt.core.wire.RoundMessage;
+import io.fmkt.core.wire.RunIds;
+import io.fmkt.core.wire.RunResumed;
 import io.fmkt.core.wire.RunStarted;
+import io.fmkt.core.wire.Topics;
 import io.fmkt.core.wire.WireMessage;
 import io.fmkt.service.common.DjlWorker;
 import io.fmkt.service.common.Inbox;
 import io.fmkt.service.common.Metrics;
 import io.fmkt.service.common.Outbox;
+import io.fmkt.service.common.RunHistory;
 import io.fmkt.service.common.Runs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -51,6 +55,8 @@ public class ClientProcessor {
     @Inject
     ClientSettings settings;
     @Inject
+    RunHistory history;
+    @Inject
     MeterRegistry registry;
 
     @Inject
@@ -68,7 +74,13 @@ public class ClientProcessor {
     @Incoming("runs")
     @Blocking
     public void onRun(ConsumerRecord<String, byte[]> record) {
-        inbox.accept(record, RunStarted.class, this::handle);
+        inbox.acceptAny(record, m -> {
+            if (m instanceof RunStarted run) {
+                handle(run);
+            } else if (m instanceof RunResumed resumed) {
+                resume(resumed);
+            }
+        });
     }
 
     @Incoming("models-in")
@@ -84,21 +96,50 @@ public class ClientProcessor {
     }
 
     void handle(RunStarted run) {
+        if (run.isReplay()) {
+            LOG.infof("run %s is a replay of %s, computed from the log: nothing to train", run.runId(), run.replayOf());
+            return;
+        }
+        takeUp(run);
+    }
+
+    /** A stopped run continues here if this instance has lost it (restart): see {@link #takeUp}. */
+    void resume(RunResumed resumed) {
+        takeUp(resumed.started());
+    }
+
+    /**
+     * Creates the run's agent unless it exists. The agent first takes in what the log already holds
+     * for the run (nothing for a new run; everything before a crash for a resumed or redelivered one),
+     * so it redoes nothing and continues with the first incomplete round.
+     */
+    private void takeUp(RunStarted run) {
         worker.run(() -> {
             if (agents.containsKey(run.runId())) {
                 return;
             }
-            ClientAgent agent = new ClientAgent(run.runId(), run.config(), settings.hostedClients(run.config().clients()),
-                    new ModelStore(store), runs.data(run), settings.deadline());
+            ClientAgent agent = new ClientAgent(run.runId(), run.config(),
+                    settings.hostedClients(run.config().clients()), new ModelStore(store), runs.data(run),
+                    settings.deadline());
+            List<RoundMessage> logged = history.events(run, List.of(Topics.MODELS, Topics.FUSED));
+            agent.recover(logged);
             agents.put(run.runId(), agent);
             // Only now may this run's events (other channels, waiting in runs.await) reach the agent.
             runs.register(run);
-            LOG.infof("run %s: hosting clients %s of %d", run.runId(), agent.hosted(), run.config().clients());
+            LOG.infof("run %s: hosting clients %s of %d; %d events already logged, rounds 0..%d complete",
+                    run.runId(), agent.hosted(), run.config().clients(), logged.size(),
+                    agent.ledger().lastCompleteRound());
             publish(agent.start(Instant.now()));
         });
     }
 
     void handle(RoundMessage event) {
+        if (runs.find(event.runId()) == null && RunIds.isValid(event.runId())) {
+            RunStarted lost = history.runStarted(event.runId()); // restarted: take the run up again
+            if (lost != null) {
+                handle(lost);
+            }
+        }
         runs.await(event.runId());
         worker.run(() -> {
             ClientAgent agent = agents.get(event.runId());

@@ -41,9 +41,8 @@ class ClientFlowTest {
 
     @Test
     void aRunStartsWithInitialModelsThenTheFirstUpdateAndFusionRequest() {
-        ExperimentConfig d = ExperimentConfig.defaults();
-        ExperimentConfig c = new ExperimentConfig("synthetic", 4, 1, 2, "segment:8", 0, 100, 2, 5, 1, 1, 32, 0.05,
-                0.05, 0.9, 5e-4, 5, true, "3", d.layerWeights(), "none", 3, 1, 1, "received", 0.1, 8, 40, 100);
+        ExperimentConfig c = ExperimentConfig.builder().rounds(2).testCap(100).width(2).seed(5).batchSize(32).layers("3")
+                .probeImages(8).syntheticTrainPerBatch(40).syntheticTest(100).build();
         String run = "client-" + UUID.randomUUID().toString().substring(0, 8);
         RunStarted started = RunStarted.of(run, c, Instant.now());
         KafkaProbe.send(bootstrap, Topics.RUNS, Topics.keyOf(started), CODEC.encode(started));

@@ -7,10 +7,14 @@ import io.fmkt.core.store.ObjectStore;
 import io.fmkt.core.wire.ModelPublished;
 import io.fmkt.core.wire.RoundEvaluated;
 import io.fmkt.core.wire.RoundMessage;
+import io.fmkt.core.wire.RunIds;
+import io.fmkt.core.wire.RunResumed;
 import io.fmkt.core.wire.RunStarted;
+import io.fmkt.core.wire.Topics;
 import io.fmkt.service.common.DjlWorker;
 import io.fmkt.service.common.Inbox;
 import io.fmkt.service.common.Outbox;
+import io.fmkt.service.common.RunHistory;
 import io.fmkt.service.common.Runs;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,6 +50,8 @@ public class EvalProcessor {
     ObjectStore store;
     @Inject
     RoundGauges gauges;
+    @Inject
+    RunHistory history;
 
     @Inject
     @Channel("rounds")
@@ -60,12 +66,58 @@ public class EvalProcessor {
     @Incoming("runs")
     @Blocking
     public void onRun(ConsumerRecord<String, byte[]> record) {
-        inbox.accept(record, RunStarted.class, run -> {
-            // The view first: registering releases this run's events waiting in runs.await.
-            views.putIfAbsent(run.runId(), new RunView(run, new RunLedger(run.runId(), run.config()),
-                    new RoundScorer(new ModelStore(store)), new java.util.concurrent.CopyOnWriteArrayList<>()));
-            runs.register(run);
+        inbox.acceptAny(record, m -> {
+            if (m instanceof RunStarted run) {
+                takeUp(run);
+            } else if (m instanceof RunResumed resumed) {
+                takeUp(resumed.started());
+            }
         });
+    }
+
+    private RunView newView(RunStarted run) {
+        return new RunView(run, new RunLedger(run.runId(), run.config()), new RoundScorer(new ModelStore(store)),
+                new java.util.concurrent.CopyOnWriteArrayList<>());
+    }
+
+    /**
+     * Builds the run's view unless it exists, from what the log already holds (nothing for a new run;
+     * models, outcomes and published rounds for a resumed or redelivered one), then evaluates every
+     * complete round not yet published. A replay's view only collects the rounds its tool publishes.
+     */
+    void takeUp(RunStarted run) {
+        if (views.containsKey(run.runId())) {
+            return;
+        }
+        RunView v = newView(run);
+        int logged = 0;
+        if (!run.isReplay()) {
+            List<RoundMessage> events = history.events(run, List.of(Topics.MODELS, Topics.FUSED, Topics.ROUNDS));
+            logged = events.size();
+            java.util.TreeMap<Integer, RoundEvaluated> published = new java.util.TreeMap<>();
+            for (RoundMessage m : events) {
+                if (m instanceof ModelPublished mp) {
+                    v.ledger().onModel(mp);
+                } else if (m instanceof RoundEvaluated e) {
+                    published.putIfAbsent(e.round(), e);
+                } else {
+                    v.ledger().onOutcome(m);
+                }
+            }
+            for (int r = 1; published.containsKey(r); r++) {
+                v.evaluated().add(published.get(r)); // after a gap, rounds are evaluated again, identically
+            }
+        }
+        // The view first: registering releases this run's events waiting in runs.await.
+        if (views.putIfAbsent(run.runId(), v) != null) {
+            return;
+        }
+        runs.register(run);
+        if (logged > 0) {
+            LOG.infof("run %s taken up: %d events already logged, %d rounds already evaluated", run.runId(), logged,
+                    v.evaluated().size());
+            worker.run(() -> evaluateComplete(v));
+        }
     }
 
     @Incoming("models")
@@ -80,24 +132,52 @@ public class EvalProcessor {
         inbox.acceptAny(record, m -> handle((RoundMessage) m));
     }
 
+    /**
+     * A replay's rounds (computed by a replay tool from the log, see {@link ReplayService} and
+     * {@code ./fmkt replay --publish}) feed the same gauges as live runs; live runs' rounds are this
+     * service's own and were recorded when published.
+     */
+    @Incoming("rounds-in")
+    @Blocking
+    public void onRoundLogged(ConsumerRecord<String, byte[]> record) {
+        inbox.accept(record, RoundEvaluated.class, e -> {
+            runs.await(e.runId());
+            RunView v = views.get(e.runId());
+            if (v != null && v.run().isReplay() && e.round() == v.evaluated().size() + 1) {
+                v.evaluated().add(e);
+                gauges.record(e, v.run().config().rounds());
+            }
+        });
+    }
+
     void handle(RoundMessage event) {
+        if (runs.find(event.runId()) == null && RunIds.isValid(event.runId())) {
+            RunStarted lost = history.runStarted(event.runId()); // restarted: take the run up again
+            if (lost != null) {
+                takeUp(lost);
+            }
+        }
         runs.await(event.runId());
         worker.run(() -> {
             RunView v = views.get(event.runId());
             boolean isNew = event instanceof ModelPublished mp ? v.ledger().onModel(mp) : v.ledger().onOutcome(event);
-            if (!isNew) {
-                return;
-            }
-            int last = v.ledger().lastCompleteRound();
-            for (int r = v.evaluated().size() + 1; r <= last; r++) {
-                RoundEvaluated e = v.scorer().evaluate(v.ledger(), r, runs.data(v.run()), Instant.now());
-                outbox.sendAll(m -> rounds, List.of(e));
-                v.evaluated().add(e);
-                gauges.record(e, v.run().config().rounds());
-                LOG.infof("run %s round %d: accuracy mean %.2f %% (min %.2f, max %.2f)", e.runId(), e.round(),
-                        e.accMean(), e.accMin(), e.accMax());
+            if (isNew) {
+                evaluateComplete(v);
             }
         });
+    }
+
+    /** Publishes every complete round not yet evaluated, in order. DJL thread only. */
+    private void evaluateComplete(RunView v) {
+        int last = v.ledger().lastCompleteRound();
+        for (int r = v.evaluated().size() + 1; r <= last; r++) {
+            RoundEvaluated e = v.scorer().evaluate(v.ledger(), r, runs.data(v.run()), Instant.now());
+            outbox.sendAll(m -> rounds, List.of(e));
+            v.evaluated().add(e);
+            gauges.record(e, v.run().config().rounds());
+            LOG.infof("run %s round %d: accuracy mean %.2f %% (min %.2f, max %.2f)", e.runId(), e.round(),
+                    e.accMean(), e.accMin(), e.accMax());
+        }
     }
 
     RunView view(String runId) {

@@ -56,9 +56,8 @@ class EvalFlowTest {
 
     @Test
     void aCompleteRoundIsScoredPublishedAndServed() throws Exception {
-        ExperimentConfig d = ExperimentConfig.defaults();
-        ExperimentConfig c = new ExperimentConfig("synthetic", 4, 1, 1, "segment:8", 0, 100, 2, 3, 1, 1, 32, 0.05,
-                0.05, 0.9, 5e-4, 5, true, "3", d.layerWeights(), "none", 3, 1, 1, "received", 0.1, 8, 40, 100);
+        ExperimentConfig c = ExperimentConfig.builder().rounds(1).testCap(100).width(2).seed(3).batchSize(32).layers("3")
+                .probeImages(8).syntheticTrainPerBatch(40).syntheticTest(100).build();
         String run = "eval-" + UUID.randomUUID().toString().substring(0, 8);
         send(RunStarted.of(run, c, Instant.now()));
         ExperimentData data = ExperimentData.load(c);

@@ -5,11 +5,14 @@ import io.fmkt.core.protocol.ModelStore;
 import io.fmkt.core.store.ObjectStore;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.FusionRequested;
+import io.fmkt.core.train.FusionMethod;
+import io.fmkt.core.wire.RunResumed;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.service.common.DjlWorker;
 import io.fmkt.service.common.Inbox;
 import io.fmkt.service.common.Metrics;
 import io.fmkt.service.common.Outbox;
+import io.fmkt.service.common.RunHistory;
 import io.fmkt.service.common.Runs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -48,6 +51,8 @@ public class FusionProcessor {
     ObjectStore store;
     @Inject
     MeterRegistry registry;
+    @Inject
+    RunHistory history;
 
     @Inject
     @Channel("fused")
@@ -58,7 +63,13 @@ public class FusionProcessor {
     @Incoming("runs")
     @Blocking
     public void onRun(ConsumerRecord<String, byte[]> record) {
-        inbox.accept(record, RunStarted.class, runs::register);
+        inbox.acceptAny(record, m -> {
+            if (m instanceof RunStarted run && !run.isReplay()) { // a replay's fusions ran in the replay tool
+                runs.register(run);
+            } else if (m instanceof RunResumed resumed) {
+                runs.register(resumed.started()); // a restarted instance learns the run it missed
+            }
+        });
     }
 
     @Incoming("pairs")
@@ -73,10 +84,18 @@ public class FusionProcessor {
                     request.round(), request.updater(), request.receiver());
             return;
         }
+        if (runs.find(request.runId()) == null) {
+            RunStarted lost = history.runStarted(request.runId()); // restarted: learn the run again
+            if (lost != null && !lost.isReplay()) {
+                runs.register(lost);
+            }
+        }
         RunStarted run = runs.await(request.runId());
         FusionCompleted result = worker.call(() -> new FusionWorker(new ModelStore(store))
                 .fuse(request, run.config(), runs.data(run)));
-        String layers = request.layersOverride() != null ? request.layersOverride() : run.config().layers();
+        // The dashboard's per-setting panels: parameter averaging is its own setting, not "none".
+        String layers = run.config().fusionMethod() == FusionMethod.AVERAGE ? "average"
+                : request.layersOverride() != null ? request.layersOverride() : run.config().layers();
         Timer.builder(Metrics.FUSION_DURATION).tag(Metrics.TAG_LAYERS, layers).publishPercentileHistogram()
                 .register(registry).record(Duration.ofNanos((long) (result.seconds() * 1e9)));
         registry.counter(Metrics.FUSION_PAIRS, Metrics.TAG_LAYERS, layers, Metrics.TAG_OUTCOME,

@@ -43,9 +43,8 @@ class FusionFlowTest {
     ObjectStore store;
 
     static ExperimentConfig config() {
-        ExperimentConfig d = ExperimentConfig.defaults();
-        return new ExperimentConfig("synthetic", 4, 1, 2, "segment:8", 0, 100, 2, 9, 1, 1, 32, 0.05, 0.05, 0.9,
-                5e-4, 5, true, "3", d.layerWeights(), "none", 3, 1, 1, "received", 0.1, 8, 40, 100);
+        return ExperimentConfig.builder().rounds(2).testCap(100).width(2).seed(9).batchSize(32).layers("3").probeImages(8)
+                .syntheticTrainPerBatch(40).syntheticTest(100).build();
     }
 
     private BlobRef model(String run, int width, long seed) {

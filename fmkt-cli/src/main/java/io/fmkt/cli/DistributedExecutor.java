@@ -1,0 +1,85 @@
+package io.fmkt.cli;
+
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.sim.RoundSummary;
+import io.fmkt.core.study.StudyExecutor;
+import io.fmkt.core.study.StudyRun;
+import io.fmkt.core.wire.RoundEvaluated;
+import io.fmkt.core.wire.RunIds;
+import io.fmkt.core.wire.RunStarted;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Submits a study's runs to the services, {@code inFlight} at a time: each is an ordinary run
+ * (its own run id, RunStarted, log and objects), followed through Kafka like {@code ./fmkt run}.
+ * Every run gets a fresh id, so a resumed study never collides with a half-finished earlier one.
+ */
+final class DistributedExecutor implements StudyExecutor {
+    private final RunClient client;
+    private final int inFlight;
+    private final Duration timeout;
+    private final PrintStream progress;
+
+    DistributedExecutor(RunClient client, int inFlight, Duration timeout, PrintStream progress) {
+        if (inFlight < 1) {
+            throw new IllegalArgumentException("--in-flight must be >= 1, got " + inFlight);
+        }
+        this.client = client;
+        this.inFlight = inFlight;
+        this.timeout = timeout;
+        this.progress = progress;
+    }
+
+    @Override
+    public String mode() {
+        return "distributed";
+    }
+
+    @Override
+    public void runAll(List<StudyRun> pending, Finished finished) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(inFlight);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (StudyRun run : pending) {
+                futures.add(pool.submit(() -> {
+                    runOne(run, finished);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(); // the first failure ends the study; finished runs stay committed
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void runOne(StudyRun run, Finished finished) throws Exception {
+        ExperimentConfig c = RunCommand.absoluteData(run.config());
+        String id = RunIds.newRunId("study", c.seed(), Clock.systemUTC());
+        long start = System.nanoTime();
+        RunClient.RunLog log;
+        try (RunClient.Follower f = client.follow(id)) {
+            client.publish(RunStarted.of(id, c, Instant.now()));
+            log = f.await(c.rounds(), timeout, e -> progress.printf(Locale.ROOT,
+                    "  %s (%s) round %d/%d  acc %.2f %%%n", run.key(), id, e.round(), c.rounds(), e.accMean()), m -> {
+                    });
+        }
+        List<RoundSummary> rounds = new ArrayList<>();
+        for (RoundEvaluated e : log.rounds()) {
+            rounds.add(RoundSummary.of(e));
+        }
+        synchronized (finished) {
+            finished.accept(run, id, rounds, RunCommand.pairsCsv(log.outcomes()), (System.nanoTime() - start) / 1e9);
+        }
+    }
+}

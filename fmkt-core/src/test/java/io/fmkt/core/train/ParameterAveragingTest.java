@@ -1,0 +1,71 @@
+package io.fmkt.core.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.sim.RoundSummary;
+import io.fmkt.core.sim.Simulator;
+import io.fmkt.core.sim.SimulatorTest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ParameterAveragingTest {
+
+    @Test
+    void receiverGetsTheElementWiseMeanAndTheReceivedModelIsUntouched() {
+        try (NDManager m = NDManager.newBaseManager();
+             ResNetModel own = ResNetModel.initialised(m, 2, 10, 1);
+             ResNetModel received = ResNetModel.initialised(m, 2, 10, 2)) {
+            float[][] a = own.values();
+            float[][] b = received.values();
+            FusionResult r = ParameterAveraging.fuse(own, received);
+            assertThat(r.ok()).isTrue();
+            assertThat(r.kept()).isEqualTo(KeepPolicy.OWN);
+            assertThat(r.steps()).isZero();
+            float[][] avg = own.values();
+            boolean differed = false;
+            for (int i = 0; i < a.length; i++) {
+                for (int j = 0; j < a[i].length; j++) {
+                    assertThat(avg[i][j]).isEqualTo(0.5f * (a[i][j] + b[i][j]));
+                    differed |= a[i][j] != b[i][j];
+                }
+            }
+            assertThat(differed).as("two seeds give two different models").isTrue();
+            assertThat(received.values()).isDeepEqualTo(b);
+        }
+    }
+
+    @Test
+    void modelsOfDifferentWidthAreRefusedByName() {
+        try (NDManager m = NDManager.newBaseManager();
+             ResNetModel own = ResNetModel.initialised(m, 2, 10, 1);
+             ResNetModel received = ResNetModel.initialised(m, 4, 10, 2)) {
+            assertThatThrownBy(() -> ParameterAveraging.fuse(own, received))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parameter");
+        }
+    }
+
+    @Test
+    void averagingRunDiffersFromFmktAndIsDeterministic() throws Exception {
+        ExperimentConfig fmkt = SimulatorTest.tiny(2, 0.05, "none");
+        ExperimentConfig avg = fmkt.toBuilder().fusion("average").build();
+        assertThat(avg.fusionMethod()).isEqualTo(FusionMethod.AVERAGE);
+        List<RoundSummary> a1 = Simulator.run(avg, ExperimentData.load(avg), r -> { });
+        List<RoundSummary> a2 = Simulator.run(avg, ExperimentData.load(avg), r -> { });
+        List<RoundSummary> f = Simulator.run(fmkt, ExperimentData.load(fmkt), r -> { });
+        assertThat(a1.get(1).perClient()).isEqualTo(a2.get(1).perClient());
+        assertThat(a1.get(1).pairs().get(0).fusion().steps()).isZero();
+        assertThat(f.get(1).pairs().get(0).fusion().steps()).isPositive();
+        assertThat(a1.get(1).perClient()).isNotEqualTo(f.get(1).perClient());
+    }
+
+    @Test
+    void configRejectsUnknownMethodsAndOlderLogsDefaultToFmkt() {
+        assertThatThrownBy(() -> ExperimentConfig.builder().fusion("fedavg").build())
+                .hasMessageContaining("unknown fusion method 'fedavg'");
+        assertThat(ExperimentConfig.builder().fusion(null).build().fusion()).isEqualTo("fmkt");
+    }
+}

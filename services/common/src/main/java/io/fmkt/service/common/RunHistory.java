@@ -1,0 +1,61 @@
+package io.fmkt.service.common;
+
+import io.fmkt.core.wire.LogReader;
+import io.fmkt.core.wire.RoundMessage;
+import io.fmkt.core.wire.RunStarted;
+import io.fmkt.core.wire.WireMessage;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * A resumed run's events, read back from the log by timestamp: what a service that lost its state
+ * (crash, restart, new pod) needs to rebuild it. Reads with a group-less consumer, so the live
+ * channels' offsets are untouched.
+ */
+@ApplicationScoped
+public class RunHistory {
+    /** Producers' clocks may run behind the clock that stamped RunStarted (another machine). */
+    static final Duration CLOCK_SKEW = Duration.ofHours(1);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
+    String bootstrap;
+
+    /**
+     * The run's RunStarted from the compacted runs topic, or null: how a restarted instance takes up
+     * a run whose RunStarted it had already consumed before it lost its state.
+     */
+    public RunStarted runStarted(String runId) {
+        try (LogReader reader = new LogReader(bootstrap)) {
+            return reader.read(runId, List.of(io.fmkt.core.wire.Topics.RUNS), null).stream()
+                    .filter(m -> m instanceof RunStarted).map(m -> (RunStarted) m).findFirst().orElse(null);
+        }
+    }
+
+    /** What the log holds about {@code runId}: its RunStarted, and its events from {@code since} (null: the start). */
+    public io.fmkt.core.protocol.Replay.Log log(String runId, Instant since) {
+        try (LogReader reader = new LogReader(bootstrap)) {
+            List<WireMessage> messages = new java.util.ArrayList<>(reader.read(runId,
+                    List.of(io.fmkt.core.wire.Topics.RUNS), null));
+            messages.addAll(reader.read(runId, List.of(io.fmkt.core.wire.Topics.MODELS, io.fmkt.core.wire.Topics.PAIRS,
+                    io.fmkt.core.wire.Topics.FUSED, io.fmkt.core.wire.Topics.ROUNDS), since));
+            return io.fmkt.core.protocol.Replay.Log.of(runId, messages);
+        }
+    }
+
+    /**
+     * The run's round messages on {@code topics}, in log order per partition. Services read this
+     * whenever they take up a run, new or not: a RunStarted redelivered after a crash (its offset was
+     * not committed yet) then finds the run's past in the log as well.
+     */
+    public List<RoundMessage> events(RunStarted run, Collection<String> topics) {
+        Instant since = Instant.parse(run.createdAt()).minus(CLOCK_SKEW);
+        try (LogReader reader = new LogReader(bootstrap)) {
+            List<WireMessage> all = reader.read(run.runId(), topics, since);
+            return all.stream().filter(m -> m instanceof RoundMessage).map(m -> (RoundMessage) m).toList();
+        }
+    }
+}
