@@ -77,5 +77,15 @@ class ReplayTest {
         partial.objects.remove(gone);
         assertThatThrownBy(() -> Replay.reevaluate(Replay.Log.of("run-test", log), new ModelStore(partial), data, 1, 3))
                 .isInstanceOf(ObjectNotFoundException.class).hasMessageContaining(gone);
+        // an object whose bytes no longer match the logged digest is refused by name, not replayed
+        InMemoryObjectStore tampered = new InMemoryObjectStore();
+        tampered.objects.putAll(objects.objects);
+        byte[] bytes = tampered.objects.get(gone).clone();
+        bytes[bytes.length - 1] ^= 1;
+        tampered.objects.put(gone, bytes);
+        assertThatThrownBy(() -> Replay.refuse(Replay.Log.of("run-test", log), "run-test-t", config,
+                new ModelStore(tampered), data, 1, 3))
+                .isInstanceOf(io.fmkt.core.store.ObjectIntegrityException.class).hasMessageContaining(gone)
+                .hasMessageContaining("sha256");
     }
 }
