@@ -8,7 +8,6 @@ import io.fmkt.core.wire.FusionRequested;
 import io.fmkt.core.wire.ModelPublished;
 import io.fmkt.core.wire.PairSkipped;
 import io.fmkt.core.wire.RoundMessage;
-import io.fmkt.core.wire.RunIds;
 import io.fmkt.core.wire.RunResumed;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
@@ -134,12 +133,7 @@ public class ClientProcessor {
     }
 
     void handle(RoundMessage event) {
-        if (runs.find(event.runId()) == null && RunIds.isValid(event.runId())) {
-            RunStarted lost = history.runStarted(event.runId()); // restarted: take the run up again
-            if (lost != null) {
-                handle(lost);
-            }
-        }
+        history.takeUpIfLost(event.runId(), runs, this::handle);
         runs.await(event.runId());
         worker.run(() -> {
             ClientAgent agent = agents.get(event.runId());

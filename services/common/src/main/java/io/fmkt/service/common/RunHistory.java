@@ -35,6 +35,20 @@ public class RunHistory {
         }
     }
 
+    /**
+     * For an event of a run this instance does not know (it was restarted after consuming the run's
+     * RunStarted): hands the run's RunStarted from the log to {@code takeUp}, so the run continues
+     * here instead of its events being dead-lettered as of an unknown run.
+     */
+    public void takeUpIfLost(String runId, Runs runs, java.util.function.Consumer<RunStarted> takeUp) {
+        if (runs.find(runId) == null && io.fmkt.core.wire.RunIds.isValid(runId)) {
+            RunStarted lost = runStarted(runId);
+            if (lost != null) {
+                takeUp.accept(lost);
+            }
+        }
+    }
+
     /** What the log holds about {@code runId}: its RunStarted, and its events from {@code since} (null: the start). */
     public io.fmkt.core.protocol.Replay.Log log(String runId, Instant since) {
         try (LogReader reader = new LogReader(bootstrap)) {

@@ -7,7 +7,6 @@ import io.fmkt.core.store.ObjectStore;
 import io.fmkt.core.wire.ModelPublished;
 import io.fmkt.core.wire.RoundEvaluated;
 import io.fmkt.core.wire.RoundMessage;
-import io.fmkt.core.wire.RunIds;
 import io.fmkt.core.wire.RunResumed;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
@@ -141,6 +140,7 @@ public class EvalProcessor {
     @Blocking
     public void onRoundLogged(ConsumerRecord<String, byte[]> record) {
         inbox.accept(record, RoundEvaluated.class, e -> {
+            history.takeUpIfLost(e.runId(), runs, this::takeUp);
             runs.await(e.runId());
             RunView v = views.get(e.runId());
             if (v != null && v.run().isReplay() && e.round() == v.evaluated().size() + 1) {
@@ -151,12 +151,7 @@ public class EvalProcessor {
     }
 
     void handle(RoundMessage event) {
-        if (runs.find(event.runId()) == null && RunIds.isValid(event.runId())) {
-            RunStarted lost = history.runStarted(event.runId()); // restarted: take the run up again
-            if (lost != null) {
-                takeUp(lost);
-            }
-        }
+        history.takeUpIfLost(event.runId(), runs, this::takeUp);
         runs.await(event.runId());
         worker.run(() -> {
             RunView v = views.get(event.runId());

@@ -84,12 +84,11 @@ public class FusionProcessor {
                     request.round(), request.updater(), request.receiver());
             return;
         }
-        if (runs.find(request.runId()) == null) {
-            RunStarted lost = history.runStarted(request.runId()); // restarted: learn the run again
-            if (lost != null && !lost.isReplay()) {
+        history.takeUpIfLost(request.runId(), runs, lost -> {
+            if (!lost.isReplay()) {
                 runs.register(lost);
             }
-        }
+        });
         RunStarted run = runs.await(request.runId());
         FusionCompleted result = worker.call(() -> new FusionWorker(new ModelStore(store))
                 .fuse(request, run.config(), runs.data(run)));
