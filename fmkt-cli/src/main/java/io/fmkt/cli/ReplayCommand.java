@@ -34,12 +34,14 @@ import picocli.CommandLine.Option;
 
 /**
  * Replays rounds of a logged run from Kafka and the object store only (the local stack is started
- * if needed; the services are not, and nothing is published, so live consumers are never
- * re-triggered). Modes: {@code reevaluate} (must equal the logged accuracies) and {@code refuse}
- * (counterfactual: the logged inputs of each pair fused again with overrides).
+ * if needed, the services only to resume). Modes: {@code reevaluate} (must equal the logged
+ * accuracies), {@code refuse} (counterfactual: the logged inputs of each pair fused again with
+ * overrides, logged as a run linked to its parent, which live services never execute) and
+ * {@code resume} (the services continue a stopped run from its last complete round).
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Re-evaluate a logged run, or re-run its fusions with other settings (counterfactual).")
+        description = "Re-evaluate a logged run, re-run its fusions with other settings (counterfactual), or resume"
+                + " a stopped run.")
 public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, description = "the logged run id")
     String run;
@@ -63,9 +65,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--since", paramLabel = "INSTANT", description = "read the run's events from this time on"
             + " (ISO-8601, e.g. 2026-11-26T14:00:00Z; default: the start of the log)")
     String since;
-    @Option(names = "--publish", description = "log the replay as a run linked to its parent (RunStarted with"
-            + " replayOf, and its RoundEvaluated), so it shows on the dashboard; live services never execute it")
-    boolean publish;
+    @Option(names = "--publish", negatable = true, description = "log the replay as a run linked to its parent"
+            + " (RunStarted with replayOf, and its rounds), so it shows on the dashboard beside it; live services"
+            + " never execute it (default: on for refuse, off for reevaluate)")
+    Boolean publish;
     @Option(names = "--replay-id", description = "id of the replay (default: <run>-replay-<mode>-<layers>)")
     String replayId;
     @Mixin
@@ -100,7 +103,7 @@ public final class ReplayCommand implements Callable<Integer> {
             Files.writeString(out.resolve("comparison.csv"), comparison.csv());
             comparison.plot(out.resolve("comparison.png"));
             o.print(comparison.table());
-            if (publish) {
+            if (publish != null ? publish : request.mode() == Replay.Mode.REFUSE) {
                 // A linked run: its rounds show on the dashboard like any run's; live services ignore it.
                 try (RunClient client = new RunClient(local.kafkaBootstrap())) {
                     client.publish(RunStarted.replay(id, c, run, Instant.now()));
