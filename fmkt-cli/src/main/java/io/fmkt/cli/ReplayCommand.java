@@ -120,11 +120,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private Replay.Log readLog(LocalDeployment local) {
         try (LogReader reader = new LogReader(local.kafkaBootstrap())) {
-            // fmkt.runs is compacted and small: always from its start, so the RunStarted is found.
-            List<WireMessage> messages = new ArrayList<>(reader.read(run, List.of(Topics.RUNS), null));
-            messages.addAll(reader.read(run, List.of(Topics.MODELS, Topics.PAIRS, Topics.FUSED, Topics.ROUNDS),
-                    since == null ? null : Instant.parse(since)));
-            return Replay.Log.of(run, messages);
+            return Replay.Log.read(reader, run, since == null ? null : Instant.parse(since));
         }
     }
 

@@ -99,27 +99,18 @@ public final class ClientAgent {
      * of (config, round, client) and the logged models, the continued run equals an uninterrupted one.
      */
     public void recover(List<? extends RoundMessage> logged) {
-        for (RoundMessage m : logged) {
-            if (m instanceof ModelPublished mp) {
-                ledger.onModel(mp);
-            } else if (m instanceof FusionCompleted || m instanceof PairSkipped) {
-                ledger.onOutcome(m);
-            }
-        }
+        logged.forEach(ledger::record);
     }
 
     /** A model or outcome read from the log. */
     public List<WireMessage> onEvent(RoundMessage event, Instant now) {
-        boolean isNew = event instanceof ModelPublished mp ? ledger.onModel(mp) : ledger.onOutcome(event);
-        return isNew ? advance(now) : List.of();
+        return ledger.record(event) ? advance(now) : List.of();
     }
 
     private void apply(List<WireMessage> own) {
         for (WireMessage w : own) {
-            if (w instanceof ModelPublished mp) {
-                ledger.onModel(mp);
-            } else if (w instanceof PairSkipped || w instanceof FusionCompleted) {
-                ledger.onOutcome((RoundMessage) w);
+            if (w instanceof RoundMessage m) {
+                ledger.record(m);
             }
         }
     }

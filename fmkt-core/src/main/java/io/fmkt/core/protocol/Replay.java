@@ -9,6 +9,7 @@ import io.fmkt.core.wire.PairSkipped;
 import io.fmkt.core.wire.RoundEvaluated;
 import io.fmkt.core.wire.RoundMessage;
 import io.fmkt.core.wire.RunStarted;
+import io.fmkt.core.wire.Topics;
 import io.fmkt.core.wire.WireMessage;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,6 +58,17 @@ public final class Replay {
                         + " config topic lost it: it must be compacted, never deleted)");
             }
             return new Log(run, models, requests, outcomes, evaluated);
+        }
+
+        /**
+         * Reads the run from the log: its RunStarted from the start of the compacted runs topic, its
+         * events from {@code since} on (null: from the start).
+         */
+        public static Log read(io.fmkt.core.wire.LogReader reader, String runId, Instant since) {
+            List<WireMessage> messages = new ArrayList<>(reader.read(runId, List.of(Topics.RUNS), null));
+            messages.addAll(reader.read(runId, List.of(Topics.MODELS, Topics.PAIRS, Topics.FUSED, Topics.ROUNDS),
+                    since));
+            return of(runId, messages);
         }
 
         public RunLedger ledger() {

@@ -50,6 +50,19 @@ public final class RunLedger {
         }
     }
 
+    /**
+     * Records a model ({@link ModelPublished}) or a pair's outcome ({@link FusionCompleted},
+     * {@link PairSkipped}) as read from the log; any other message is not the ledger's and is ignored.
+     *
+     * @return true if the message was new to the ledger
+     */
+    public boolean record(RoundMessage m) {
+        if (m instanceof ModelPublished mp) {
+            return onModel(mp);
+        }
+        return (m instanceof FusionCompleted || m instanceof PairSkipped) && onOutcome(m);
+    }
+
     /** @return false if an equal message was already recorded (a redelivery) */
     public boolean onModel(ModelPublished m) {
         checkRun(m);

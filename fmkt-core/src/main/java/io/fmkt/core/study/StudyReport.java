@@ -29,9 +29,19 @@ public final class StudyReport {
         new Color(0xd6, 0x27, 0x28), new Color(0x94, 0x67, 0xbd), new Color(0xff, 0x7f, 0x0e),
         new Color(0x8c, 0x56, 0x4b)};
 
-    /** One table cell. @param acc per seed, per round (index 0 = round 1) @param fusionSeconds every fused pair's time */
+    /**
+     * One table cell, filled as its runs are read.
+     *
+     * @param acc           per seed, per round (index 0 = round 1)
+     * @param fusionSeconds every fused pair's time
+     * @param runSeconds    each finished run's wall time
+     */
     public record Cell(StudySetting setting, int segment, List<Long> seeds, List<double[]> acc,
-            List<Double> fusionSeconds, double wallSeconds) {
+            List<Double> fusionSeconds, List<Double> runSeconds) {
+
+        public double wallSeconds() {
+            return runSeconds.stream().mapToDouble(Double::doubleValue).sum();
+        }
 
         public int rounds() {
             return acc.isEmpty() ? 0 : acc.get(0).length;
@@ -71,13 +81,11 @@ public final class StudyReport {
     /** Reads the finished runs of {@code plan}; runs not finished yet are left out of their cell. */
     public static StudyReport load(StudyDirectory dir, List<StudyRun> plan) throws IOException {
         Map<String, Cell> cells = new LinkedHashMap<>();
-        TreeSet<Integer> segments = new TreeSet<>(java.util.Comparator.reverseOrder());
-        Map<Integer, Integer> rounds = new LinkedHashMap<>();
+        Map<Integer, Integer> rounds = new LinkedHashMap<>(); // segments in the preset's order
         for (StudyRun run : plan) {
-            segments.add(run.segment());
             rounds.put(run.segment(), run.config().rounds());
             Cell c = cells.computeIfAbsent(key(run.setting(), run.segment()), k -> new Cell(run.setting(),
-                    run.segment(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), 0));
+                    run.segment(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
             if (!dir.isDone(run)) {
                 continue;
             }
@@ -92,10 +100,9 @@ public final class StudyReport {
             for (double s : column(Files.readAllLines(d.resolve("pairs.csv")), "fusion_seconds", "fused")) {
                 c.fusionSeconds().add(s);
             }
-            cells.put(key(run.setting(), run.segment()), new Cell(c.setting(), c.segment(), c.seeds(), c.acc(),
-                    c.fusionSeconds(), c.wallSeconds() + dir.record(run).wallSeconds()));
+            c.runSeconds().add(dir.record(run).wallSeconds());
         }
-        return new StudyReport(cells, List.copyOf(segments), rounds);
+        return new StudyReport(cells, List.copyOf(rounds.keySet()), rounds);
     }
 
     private static String key(StudySetting s, int segment) {

@@ -76,8 +76,7 @@ class ProtocolMatchesSimulatorTest {
             bus.addAll(a.onEvent(rm, now));
             bus.addAll(b.onEvent(rm, now));
             int before = evalLedger.lastCompleteRound();
-            boolean isNew = m instanceof ModelPublished mp ? evalLedger.onModel(mp) : evalLedger.onOutcome(rm);
-            if (isNew) {
+            if (evalLedger.record(rm)) {
                 for (int r = Math.max(before + 1, 1); r <= evalLedger.lastCompleteRound(); r++) {
                     rounds.add(scorer.evaluate(evalLedger, r, data, now));
                 }
@@ -201,21 +200,8 @@ class ProtocolMatchesSimulatorTest {
         assertThat(after).filteredOn(m -> m instanceof ModelPublished mp && mp.round() <= 2).isEmpty();
         assertThat(after).filteredOn(m -> m instanceof FusionRequested f && f.round() == 2).hasSize(1);
         RunLedger ledger = new RunLedger("run-full", config);
-        logged.forEach(m -> {
-            if (m instanceof ModelPublished mp) {
-                ledger.onModel(mp);
-            } else {
-                ledger.onOutcome(m);
-            }
-        });
-        after.stream().filter(m -> m instanceof ModelPublished || m instanceof FusionCompleted
-                || m instanceof PairSkipped).forEach(m -> {
-                    if (m instanceof ModelPublished mp) {
-                        ledger.onModel(mp);
-                    } else {
-                        ledger.onOutcome((RoundMessage) m);
-                    }
-                });
+        logged.forEach(ledger::record);
+        after.stream().filter(m -> m instanceof RoundMessage).forEach(m -> ledger.record((RoundMessage) m));
         RoundScorer scorer = new RoundScorer(store);
         List<RoundEvaluated> rounds = new ArrayList<>();
         for (int r = 1; r <= config.rounds(); r++) {

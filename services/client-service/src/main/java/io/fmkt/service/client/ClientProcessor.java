@@ -77,7 +77,7 @@ public class ClientProcessor {
             if (m instanceof RunStarted run) {
                 handle(run);
             } else if (m instanceof RunResumed resumed) {
-                resume(resumed);
+                handle(resumed.started()); // taken up here only if this instance has lost the run
             }
         });
     }
@@ -102,17 +102,17 @@ public class ClientProcessor {
         takeUp(run);
     }
 
-    /** A stopped run continues here if this instance has lost it (restart): see {@link #takeUp}. */
-    void resume(RunResumed resumed) {
-        takeUp(resumed.started());
-    }
-
     /**
      * Creates the run's agent unless it exists. The agent first takes in what the log already holds
      * for the run (nothing for a new run; everything before a crash for a resumed or redelivered one),
      * so it redoes nothing and continues with the first incomplete round.
      */
     private void takeUp(RunStarted run) {
+        if (agents.containsKey(run.runId())) {
+            return;
+        }
+        // Read on the channel thread: the DJL thread keeps training other runs meanwhile.
+        List<RoundMessage> logged = history.events(run, List.of(Topics.MODELS, Topics.FUSED));
         worker.run(() -> {
             if (agents.containsKey(run.runId())) {
                 return;
@@ -120,7 +120,6 @@ public class ClientProcessor {
             ClientAgent agent = new ClientAgent(run.runId(), run.config(),
                     settings.hostedClients(run.config().clients()), new ModelStore(store), runs.data(run),
                     settings.deadline());
-            List<RoundMessage> logged = history.events(run, List.of(Topics.MODELS, Topics.FUSED));
             agent.recover(logged);
             agents.put(run.runId(), agent);
             // Only now may this run's events (other channels, waiting in runs.await) reach the agent.

@@ -12,9 +12,9 @@ import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * A resumed run's events, read back from the log by timestamp: what a service that lost its state
- * (crash, restart, new pod) needs to rebuild it. Reads with a group-less consumer, so the live
- * channels' offsets are untouched.
+ * A run read back from the log: the events a service needs whenever it takes a run up (new, or lost
+ * in a crash, restart or new pod), and a replay's input. Reads with a group-less consumer, so the
+ * live channels' offsets are untouched.
  */
 @ApplicationScoped
 public class RunHistory {
@@ -52,11 +52,7 @@ public class RunHistory {
     /** What the log holds about {@code runId}: its RunStarted, and its events from {@code since} (null: the start). */
     public io.fmkt.core.protocol.Replay.Log log(String runId, Instant since) {
         try (LogReader reader = new LogReader(bootstrap)) {
-            List<WireMessage> messages = new java.util.ArrayList<>(reader.read(runId,
-                    List.of(io.fmkt.core.wire.Topics.RUNS), null));
-            messages.addAll(reader.read(runId, List.of(io.fmkt.core.wire.Topics.MODELS, io.fmkt.core.wire.Topics.PAIRS,
-                    io.fmkt.core.wire.Topics.FUSED, io.fmkt.core.wire.Topics.ROUNDS), since));
-            return io.fmkt.core.protocol.Replay.Log.of(runId, messages);
+            return io.fmkt.core.protocol.Replay.Log.read(reader, runId, since);
         }
     }
 

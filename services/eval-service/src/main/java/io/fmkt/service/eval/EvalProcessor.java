@@ -95,12 +95,10 @@ public class EvalProcessor {
             logged = events.size();
             java.util.TreeMap<Integer, RoundEvaluated> published = new java.util.TreeMap<>();
             for (RoundMessage m : events) {
-                if (m instanceof ModelPublished mp) {
-                    v.ledger().onModel(mp);
-                } else if (m instanceof RoundEvaluated e) {
+                if (m instanceof RoundEvaluated e) {
                     published.putIfAbsent(e.round(), e);
                 } else {
-                    v.ledger().onOutcome(m);
+                    v.ledger().record(m);
                 }
             }
             for (int r = 1; published.containsKey(r); r++) {
@@ -155,8 +153,7 @@ public class EvalProcessor {
         runs.await(event.runId());
         worker.run(() -> {
             RunView v = views.get(event.runId());
-            boolean isNew = event instanceof ModelPublished mp ? v.ledger().onModel(mp) : v.ledger().onOutcome(event);
-            if (isNew) {
+            if (v.ledger().record(event)) {
                 evaluateComplete(v);
             }
         });

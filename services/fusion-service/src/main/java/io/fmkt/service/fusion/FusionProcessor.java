@@ -64,12 +64,19 @@ public class FusionProcessor {
     @Blocking
     public void onRun(ConsumerRecord<String, byte[]> record) {
         inbox.acceptAny(record, m -> {
-            if (m instanceof RunStarted run && !run.isReplay()) { // a replay's fusions ran in the replay tool
-                runs.register(run);
+            if (m instanceof RunStarted run) {
+                learn(run);
             } else if (m instanceof RunResumed resumed) {
-                runs.register(resumed.started()); // a restarted instance learns the run it missed
+                learn(resumed.started()); // a restarted instance learns the run it missed
             }
         });
+    }
+
+    /** Registers a run whose pairs this service fuses; a replay's fusions ran in the replay tool. */
+    private void learn(RunStarted run) {
+        if (!run.isReplay()) {
+            runs.register(run);
+        }
     }
 
     @Incoming("pairs")
@@ -84,11 +91,7 @@ public class FusionProcessor {
                     request.round(), request.updater(), request.receiver());
             return;
         }
-        history.takeUpIfLost(request.runId(), runs, lost -> {
-            if (!lost.isReplay()) {
-                runs.register(lost);
-            }
-        });
+        history.takeUpIfLost(request.runId(), runs, this::learn);
         RunStarted run = runs.await(request.runId());
         FusionCompleted result = worker.call(() -> new FusionWorker(new ModelStore(store))
                 .fuse(request, run.config(), runs.data(run)));
