@@ -151,6 +151,14 @@ class EndToEndTest {
 
             String[] stack = {"--results", d.resultsDir().toString(), "--state-dir", d.stateDir().toString(),
                 "--kafka-port", Integer.toString(ports.kafka()), "--s3-port", Integer.toString(ports.s3())};
+            // --since: the run's events are read from that time on; none after it -> a one-line error, no output
+            java.io.StringWriter sinceErr = new java.io.StringWriter();
+            picocli.CommandLine cl = Fmkt.commandLine();
+            cl.setErr(new java.io.PrintWriter(sinceErr, true));
+            assertThat(cl.execute(concat(new String[] {"replay", "--run", "e2e-1", "--mode", "reevaluate", "--since",
+                "2100-01-01T00:00:00Z", "--replay-id", "e2e-1-late"}, stack))).isEqualTo(2);
+            assertThat(sinceErr.toString()).startsWith("fmkt: run e2e-1: the log holds complete events only up to round 0");
+            assertThat(d.resultsDir().resolve("e2e-1-late")).doesNotExist();
             // a counterfactual published as a run linked to its parent
             assertThat(Fmkt.commandLine().execute(concat(new String[] {"replay", "--run", "e2e-1", "--mode", "refuse",
                 "--layers", "1", "--publish", "--replay-id", "e2e-1-stage1"}, stack))).isZero();

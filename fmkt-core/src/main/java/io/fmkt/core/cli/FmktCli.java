@@ -18,11 +18,15 @@ public final class FmktCli implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** Bad options end with a one-line error naming the problem, not a stack trace. */
+    /**
+     * Bad options, missing input (files, a run's events in the log, objects in the store) and
+     * objects that fail their digest end with a one-line error naming the problem, not a stack trace.
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new FmktCli());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
+                    || e instanceof IllegalStateException || e instanceof io.fmkt.core.store.ObjectStoreException) {
                 cmd.getErr().println("fmkt: " + e.getMessage());
                 return 2;
             }

@@ -49,5 +49,8 @@ class FmktCliTest {
         assertThat(run(err3, "simulate", "--data", dir.resolve("nope.tar.gz").toString(), "--out", dir.toString()))
                 .isEqualTo(2);
         assertThat(err3.toString()).contains("nope.tar.gz");
+        StringWriter err4 = new StringWriter();
+        assertThat(run(err4, "simulate", "--fusion", "fedavg", "--out", dir.toString())).isEqualTo(2);
+        assertThat(err4.toString()).contains("unknown fusion method 'fedavg' (expected fmkt or average)");
     }
 }

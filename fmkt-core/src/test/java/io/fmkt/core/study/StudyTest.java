@@ -114,6 +114,10 @@ class StudyTest {
                 new PrintStream(new ByteArrayOutputStream()));
         assertThat(executed).isEmpty();
         assertThat(Files.readString(dir.resolve("study.csv"))).isEqualTo(firstCsv);
+        Files.delete(dir.resolve("study.csv"));
+        Study.reportOnly(preset, 2, dir); // --report-only: the same report, nothing run
+        assertThat(executed).isEmpty();
+        assertThat(Files.readString(dir.resolve("study.csv"))).isEqualTo(firstCsv);
 
         Path victim = dir.resolve("runs/seg4-all-seed2");
         try (var s = Files.walk(victim)) {
