@@ -41,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "batch size (default: ${DEFAULT-VALUE})")
     int batch = 64;
 
-    private static final SgdSettings SGD = new SgdSettings(0.01, 0.9, 5e-4, 5);
+    static final SgdSettings SGD = new SgdSettings(0.01, 0.9, 5e-4, 5);
 
     @Override
     public Integer call() {
@@ -139,10 +139,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** The bench's fusion: T = 3, alpha = beta = 1, unit layer weights, keep the received model. */
+    static FusionSettings fusionSettings(StageSelection layers, int batch) {
+        return new FusionSettings(layers, new double[] {1, 1, 1, 1}, FeatureNorm.NONE, 3, 1, 1, 1, batch, SGD,
+                KeepPolicy.RECEIVED, true, 0.1);
+    }
+
     /** @return {seconds per step, receiver images per second} */
     private double[] fusionStep(int width, ImageSet data, int n, StageSelection layers) {
-        FusionSettings s = new FusionSettings(layers, new double[] {1, 1, 1, 1}, FeatureNorm.NONE, 3, 1, 1, 1, batch,
-                SGD, KeepPolicy.RECEIVED, true, 0.1);
+        FusionSettings s = fusionSettings(layers, batch);
         try (NDManager m = NDManager.newBaseManager();
              ResNetModel a = ResNetModel.initialised(m, width, 10, 1);
              ResNetModel b = ResNetModel.initialised(m, width, 10, 2)) {

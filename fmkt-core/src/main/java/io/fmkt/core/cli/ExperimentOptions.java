@@ -63,6 +63,9 @@ public final class ExperimentOptions {
     int probe = D.probeImages();
     @Option(names = "--fusion", description = "fmkt (mutual distillation) | average (parameter-averaging baseline) (default: ${DEFAULT-VALUE})")
     String fusion = D.fusion();
+    @Option(names = "--numerics", description = "native (this machine's fastest kernels; numbers tied to the machine)"
+            + " | portable (the same numbers on any x86-64 with AVX2: pinned kernels, 2 threads) (default: ${DEFAULT-VALUE})")
+    String numerics = D.numerics();
     @Option(names = "--synthetic-train", description = "synthetic training images per batch file, x5 in all (default: ${DEFAULT-VALUE})")
     int syntheticTrain = D.syntheticTrainPerBatch();
     @Option(names = "--synthetic-test", description = "synthetic test images (default: ${DEFAULT-VALUE})")
@@ -75,6 +78,6 @@ public final class ExperimentOptions {
                 .momentum(momentum).weightDecay(weightDecay).maxGradNorm(clip).augment(!noAugment).layers(layers)
                 .layerWeights(layerWeights).norm(norm).temperature(temperature).alpha(alpha).beta(beta).keep(keep)
                 .holdoutFraction(holdout).probeImages(probe).syntheticTrainPerBatch(syntheticTrain)
-                .syntheticTest(syntheticTest).fusion(fusion).build();
+                .syntheticTest(syntheticTest).fusion(fusion).numerics(numerics).build();
     }
 }

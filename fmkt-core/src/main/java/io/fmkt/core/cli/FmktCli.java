@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./fmkt}: the command-line entry point. */
 @Command(name = "fmkt", mixinStandardHelpOptions = true, version = "fmkt 0.1.0",
         description = "Decentralized federated learning by feature-map knowledge transfer (FM-kt).",
-        subcommands = {SimulateCommand.class, BenchCommand.class})
+        subcommands = {SimulateCommand.class, BenchCommand.class, NumericsProbeCommand.class})
 public final class FmktCli implements Runnable {
 
     @Override

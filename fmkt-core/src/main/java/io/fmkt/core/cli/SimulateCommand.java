@@ -1,5 +1,6 @@
 package io.fmkt.core.cli;
 
+import io.fmkt.core.numerics.NumericsSetup;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.sim.RoundSummary;
 import io.fmkt.core.sim.RunOutputs;
@@ -28,11 +29,12 @@ public final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ExperimentConfig c = experiment.toConfig();
+        NumericsSetup.apply(c.numericsMode());
         PrintStream o = System.out;
         long start = System.nanoTime();
         ExperimentData data = ExperimentData.load(c);
-        o.printf("fmkt simulate: %d clients, %d pairs/round, %d rounds, %s, width %d, layers %s, seed %d%n",
-                c.clients(), c.pairs(), c.rounds(), c.partition(), c.width(), c.layers(), c.seed());
+        o.printf("fmkt simulate: %d clients, %d pairs/round, %d rounds, %s, width %d, layers %s, seed %d, %s numerics%n",
+                c.clients(), c.pairs(), c.rounds(), c.partition(), c.width(), c.layers(), c.seed(), c.numerics());
         o.printf("data: %s (%d train images over the clients, %d test)%n", c.data(),
                 data.partition().totalSize(), data.test().size());
         if (histogram) {

@@ -1,5 +1,7 @@
 package io.fmkt.core.round;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fmkt.core.numerics.Numerics;
 import io.fmkt.core.train.FusionMethod;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,8 @@ import java.util.List;
  * @param syntheticTrainPerBatch, syntheticTest sizes of generated data when {@code data = synthetic}
  * @param fusion          how a receiver fuses: {@code fmkt} (mutual distillation, the method) or
  *                        {@code average} (parameter averaging, the baseline); absent in older logs = fmkt
+ * @param numerics        {@code native} (the machine's fastest kernels) or {@code portable} (the same
+ *                        bits on any x86-64 with AVX2, see {@link Numerics}); absent in older logs = native
  */
 public record ExperimentConfig(
         String data, int clients, int pairs, int rounds, String partition, int perClientCap, int testCap,
@@ -29,13 +33,15 @@ public record ExperimentConfig(
         double momentum, double weightDecay, double maxGradNorm, boolean augment,
         String layers, double[] layerWeights, String norm, double temperature, double alpha, double beta,
         String keep, double holdoutFraction, int probeImages,
-        int syntheticTrainPerBatch, int syntheticTest, String fusion) {
+        int syntheticTrainPerBatch, int syntheticTest, @JsonProperty(defaultValue = "fmkt") String fusion,
+        @JsonProperty(defaultValue = "native") String numerics) {
 
     public static final String SYNTHETIC = "synthetic";
 
     public ExperimentConfig {
         layerWeights = layerWeights.clone();
         fusion = fusion == null ? FusionMethod.FMKT.label() : FusionMethod.parse(fusion).label();
+        numerics = Numerics.parse(numerics).label();
         List<String> bad = new ArrayList<>();
         if (clients < 2) {
             bad.add("clients must be >= 2, got " + clients);
@@ -77,6 +83,10 @@ public record ExperimentConfig(
         return FusionMethod.parse(fusion);
     }
 
+    public Numerics numericsMode() {
+        return Numerics.parse(numerics);
+    }
+
     /** The same experiment reading its data from {@code path}. */
     public ExperimentConfig withData(String path) {
         return toBuilder().data(path).build();
@@ -106,6 +116,7 @@ public record ExperimentConfig(
         b.layerWeights = layerWeights.clone(); b.norm = norm; b.temperature = temperature; b.alpha = alpha;
         b.beta = beta; b.keep = keep; b.holdoutFraction = holdoutFraction; b.probeImages = probeImages;
         b.syntheticTrainPerBatch = syntheticTrainPerBatch; b.syntheticTest = syntheticTest; b.fusion = fusion;
+        b.numerics = numerics;
         return b;
     }
 
@@ -141,6 +152,7 @@ public record ExperimentConfig(
         private int syntheticTrainPerBatch = 400;
         private int syntheticTest = 1000;
         private String fusion = "fmkt";
+        private String numerics = Numerics.NATIVE.label();
 
         private Builder() {
         }
@@ -175,12 +187,13 @@ public record ExperimentConfig(
         public Builder syntheticTrainPerBatch(int v) { syntheticTrainPerBatch = v; return this; }
         public Builder syntheticTest(int v) { syntheticTest = v; return this; }
         public Builder fusion(String v) { fusion = v; return this; }
+        public Builder numerics(String v) { numerics = v; return this; }
 
         public ExperimentConfig build() {
             return new ExperimentConfig(data, clients, pairs, rounds, partition, perClientCap, testCap, width, seed,
                     localEpochs, fusionEpochs, batchSize, learningRate, fusionLearningRate, momentum, weightDecay,
                     maxGradNorm, augment, layers, layerWeights, norm, temperature, alpha, beta, keep,
-                    holdoutFraction, probeImages, syntheticTrainPerBatch, syntheticTest, fusion);
+                    holdoutFraction, probeImages, syntheticTrainPerBatch, syntheticTest, fusion, numerics);
         }
     }
 }

@@ -54,4 +54,16 @@ public final class Evaluator {
         }
         return new Accuracy(correct, data.size(), correctPer, totalPer);
     }
+
+    /** The eval-mode logits of the first {@code n} images, row-major (n x classes). */
+    public static float[] logits(ResNetModel model, ImageSet data, int n) {
+        int[] idx = new int[Math.min(n, data.size())];
+        for (int k = 0; k < idx.length; k++) {
+            idx[k] = k;
+        }
+        try (NoGrad ignored = NoGrad.enter(); NDManager manager = NDManager.newBaseManager()) {
+            NDArray[] xy = BatchStream.tensors(manager, data, idx, false, null);
+            return model.forward(xy[0], false).logits().toFloatArray();
+        }
+    }
 }

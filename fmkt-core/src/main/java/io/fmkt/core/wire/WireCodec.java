@@ -1,5 +1,6 @@
 package io.fmkt.core.wire;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -178,13 +179,22 @@ public final class WireCodec {
             JsonNode v = node.get(c.getName());
             String path = prefix + c.getName();
             if (v == null || v.isNull()) {
-                if (!c.isAnnotationPresent(Nullable.class)) {
+                if (!c.isAnnotationPresent(Nullable.class) && !hasDefault(c)) {
                     throw WireException.missing(path, where);
                 }
             } else if (c.getType().isRecord() && v.isObject()) {
                 requireFields(v, c.getType(), path + ".", where);
             }
         }
+    }
+
+    /**
+     * A component added after messages were first logged reads absent as its documented default
+     * ({@code @JsonProperty(defaultValue = ...)}, applied by the record itself), so old logs still read.
+     */
+    private static boolean hasDefault(RecordComponent c) {
+        JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
+        return p != null && !p.defaultValue().isEmpty();
     }
 
     /** Jackson's failure as a WireException naming the field; a record's own WireException wins. */
