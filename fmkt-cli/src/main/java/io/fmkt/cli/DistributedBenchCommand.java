@@ -54,7 +54,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
         String id = RunIds.newRunId("bench", c.seed(), Clock.systemUTC());
         Path logs = deployment.resultsDir().resolve(id).resolve("logs");
         try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.stateDir(), logs,
-                deployment.ports(), s -> o.println("  " + s));
+                deployment.ports(), c.numericsMode(), s -> o.println("  " + s));
              RunClient client = new RunClient(local.kafkaBootstrap())) {
             client.ensureTopics();
             RunClient.RunLog log;

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import io.fmkt.core.numerics.Numerics;
 
 /**
  * The embedded default on one machine: a local stack process (real Kafka + S3) and the three
@@ -83,28 +84,44 @@ public final class LocalDeployment implements AutoCloseable {
      * @param logDir   where processes this call starts write their logs
      */
     public static LocalDeployment startOrReuse(Path home, Path stateDir, Path logDir, Ports ports,
-            Consumer<String> log) throws IOException, InterruptedException {
-        return startOrReuse(home, stateDir, logDir, ports, log, true);
+            Numerics numerics, Consumer<String> log) throws IOException, InterruptedException {
+        return startOrReuse(home, stateDir, logDir, ports, numerics, log, true);
     }
 
-    /** @param withServices false: only Kafka and S3 (a replay reads the log and the store, nothing else) */
+    /**
+     * @param numerics     the services' mode: runs of the other mode would be refused by them
+     * @param withServices false: only Kafka and S3 (a replay reads the log and the store, nothing else)
+     */
     public static LocalDeployment startOrReuse(Path home, Path stateDir, Path logDir, Ports ports,
-            Consumer<String> log, boolean withServices) throws IOException, InterruptedException {
+            Numerics numerics, Consumer<String> log, boolean withServices) throws IOException, InterruptedException {
         LocalDeployment d = new LocalDeployment(home, ports, log);
         try {
             Files.createDirectories(logDir);
             d.ensureStack(stateDir, logDir);
             if (withServices) {
-                for (Service s : Service.values()) {
-                    d.ensureService(s, logDir);
-                }
-                for (Service s : Service.values()) {
-                    d.awaitReady(s, Duration.ofSeconds(120));
-                }
+                d.startServices(numerics, logDir);
             }
             return d;
         } catch (IOException | InterruptedException | RuntimeException e) {
             d.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the services that are not running, in {@code numerics} (fixed per process: a running
+     * service is reused only if it computes the same), and waits until all are ready.
+     */
+    public void startServices(Numerics numerics, Path logDir) throws IOException, InterruptedException {
+        try {
+            for (Service s : Service.values()) {
+                ensureService(s, numerics, logDir);
+            }
+            for (Service s : Service.values()) {
+                awaitReady(s, Duration.ofSeconds(120));
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
             throw e;
         }
     }
@@ -138,9 +155,15 @@ public final class LocalDeployment implements AutoCloseable {
         }
     }
 
-    private void ensureService(Service s, Path logDir) throws IOException {
+    private void ensureService(Service s, Numerics numerics, Path logDir) throws IOException {
         if (ready(s)) {
-            log.accept("reusing " + s.dir + " at " + serviceUrl(s));
+            String served = servedNumerics(s);
+            if (!numerics.label().equals(served)) {
+                throw new IOException("the running " + s.dir + " at " + serviceUrl(s) + " computes " + served
+                        + " numerics, and this run asks for " + numerics.label() + " (a process's numerics are fixed"
+                        + " when PyTorch loads): stop the running services, or run with --numerics " + served);
+            }
+            log.accept("reusing " + s.dir + " at " + serviceUrl(s) + " (" + served + " numerics)");
             return;
         }
         Path jar = home.resolve("services").resolve(s.dir).resolve("target/quarkus-app/quarkus-run.jar");
@@ -150,6 +173,7 @@ public final class LocalDeployment implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx3g",
                 "-Dai.djl.offline=true",
                 "-Dai.djl.pytorch.num_interop_threads=1",
+                "-Dfmkt.numerics=" + numerics.label(),
                 // Every service keeps PyTorch's default thread count, as the simulator does: fewer
                 // threads for evaluation (it overlaps training) rounds differently and changed the
                 // accuracies of near-chance models (seen in EndToEndTest).
@@ -191,7 +215,7 @@ public final class LocalDeployment implements AutoCloseable {
         }
     }
 
-    private boolean ready(Service s) {
+    boolean ready(Service s) {
         try {
             HttpResponse<InputStream> r = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(serviceUrl(s) + "/q/health/ready"))
@@ -203,6 +227,26 @@ public final class LocalDeployment implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** The numerics a running service reports in its readiness check ("unknown" if it says none). */
+    private String servedNumerics(Service s) throws IOException {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(serviceUrl(s) + "/q/health/ready"))
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            for (com.fasterxml.jackson.databind.JsonNode check : new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(r.body()).path("checks")) {
+                String n = check.path("data").path("numerics").asText("");
+                if (!n.isEmpty()) {
+                    return n;
+                }
+            }
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted asking " + s.dir + " for its numerics", e);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.fmkt.cli;
 
+import io.fmkt.core.numerics.Numerics;
+import io.fmkt.core.numerics.NumericsSetup;
 import io.fmkt.core.protocol.ModelStore;
 import io.fmkt.core.protocol.Replay;
 import io.fmkt.core.protocol.ReplayComparison;
@@ -69,6 +71,10 @@ public final class ReplayCommand implements Callable<Integer> {
             + " (RunStarted with replayOf, and its rounds), so it shows on the dashboard beside it; live services"
             + " never execute it (default: on for refuse, off for reevaluate)")
     Boolean publish;
+    @Option(names = "--numerics", description = "native | portable: reevaluate/refuse in this mode (default: the"
+            + " logged run's own, which reproduces its values); resume: must be the run's own")
+    String numerics;
+
     @Option(names = "--replay-id", description = "id of the replay (default: <run>-replay-<mode>-<layers>)")
     String replayId;
     @Mixin
@@ -82,14 +88,17 @@ public final class ReplayCommand implements Callable<Integer> {
             return 0;
         }
         try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.stateDir(),
-                deployment.resultsDir().resolve(run + "-replay-logs"), deployment.ports(), s -> { }, false);
+                deployment.resultsDir().resolve(run + "-replay-logs"), deployment.ports(), null, s -> { }, false);
              S3ObjectStore s3 = new S3ObjectStore(S3StoreConfig.of(local.s3Endpoint(), LocalDeployment.ACCESS_KEY,
                      LocalDeployment.SECRET_KEY, LocalDeployment.BUCKET))) {
             Replay.Log log = readLog(local);
             Replay.Request request = new Replay.Request(run, Replay.Mode.parse(mode), from, to, layers, beta,
                     temperature, keep, norm, replayId);
             ExperimentConfig parent = log.run().config();
-            ExperimentConfig c = request.config(parent);
+            // The run's own numerics reproduce its logged values; the other mode shows how far they move.
+            Numerics mode = numerics != null ? Numerics.parse(numerics) : parent.numericsMode();
+            NumericsSetup.apply(mode);
+            ExperimentConfig c = request.config(parent).toBuilder().numerics(mode.label()).build();
             String id = request.id(parent);
             if (request.mode() == Replay.Mode.REFUSE) {
                 o.printf("counterfactual %s of %s: layers %s -> %s, beta %s, T %s, keep %s, norm %s%n", id, run,
@@ -132,8 +141,14 @@ public final class ReplayCommand implements Callable<Integer> {
     private void resume(PrintStream o) throws Exception {
         Path out = deployment.resultsDir().resolve(run);
         try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.stateDir(),
-                out.resolve("logs"), deployment.ports(), o::println);
+                out.resolve("logs"), deployment.ports(), null, o::println, false);
              RunClient client = new RunClient(local.kafkaBootstrap())) {
+            Numerics mode = readLog(local).run().config().numericsMode();
+            if (numerics != null && Numerics.parse(numerics) != mode) {
+                throw new IllegalArgumentException("--numerics " + numerics + ": run " + run + " was computed with "
+                        + mode.label() + " numerics, and a resume continues in them");
+            }
+            local.startServices(mode, out.resolve("logs"));
             RunClient.RunLog result;
             // Following first, reading second: no round evaluated in between can be missed.
             try (RunClient.Follower f = client.follow(run)) {

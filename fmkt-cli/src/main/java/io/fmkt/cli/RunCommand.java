@@ -49,10 +49,10 @@ public final class RunCommand implements Callable<Integer> {
         c = absoluteData(c);
         Path out = d.resultsDir().resolve(id);
         long start = System.nanoTime();
-        o.printf("fmkt run %s: %d clients, %d pairs/round, %d rounds, %s, width %d, layers %s, seed %d%n", id,
-                c.clients(), c.pairs(), c.rounds(), c.partition(), c.width(), c.layers(), c.seed());
+        o.printf("fmkt run %s: %d clients, %d pairs/round, %d rounds, %s, width %d, layers %s, seed %d, %s numerics%n",
+                id, c.clients(), c.pairs(), c.rounds(), c.partition(), c.width(), c.layers(), c.seed(), c.numerics());
         try (LocalDeployment local = LocalDeployment.startOrReuse(d.home(), d.stateDir(), out.resolve("logs"),
-                d.ports(), o::println);
+                d.ports(), c.numericsMode(), o::println);
              RunClient client = new RunClient(local.kafkaBootstrap())) {
             client.ensureTopics();
             List<RoundSummary> rounds = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.fmkt.cli;
 
+import io.fmkt.core.numerics.Numerics;
+import io.fmkt.core.numerics.NumericsSetup;
 import io.fmkt.core.study.InProcessExecutor;
 import io.fmkt.core.study.Study;
 import io.fmkt.core.study.StudyPreset;
@@ -30,6 +32,9 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--out", description = "study directory (default: results/study-<preset>)")
     Path out;
 
+    @Option(names = "--numerics", description = "native | portable, for every run of the study (default: ${DEFAULT-VALUE})")
+    String numerics = Numerics.NATIVE.label();
+
     @Option(names = "--in-process", description = "run with the simulator in this process instead of the services")
     boolean inProcess;
 
@@ -50,7 +55,8 @@ public final class StudyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--data " + data + " does not exist");
         }
         String source = "synthetic".equals(data) ? data : Path.of(data).toAbsolutePath().normalize().toString();
-        StudyPreset p = StudyPreset.named(preset, source);
+        Numerics mode = Numerics.parse(numerics);
+        StudyPreset p = StudyPreset.named(preset, source).withNumerics(mode);
         int k = seeds != null ? seeds : p.defaultSeeds();
         Path dir = out != null ? out : deployment.resultsDir().resolve("study-" + preset);
         long start = System.nanoTime();
@@ -58,10 +64,11 @@ public final class StudyCommand implements Callable<Integer> {
         if (reportOnly) {
             report = Study.reportOnly(p, k, dir);
         } else if (inProcess) {
+            NumericsSetup.apply(mode);
             report = Study.run(p, k, dir, new InProcessExecutor(System.out), System.out);
         } else {
             try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.stateDir(),
-                    dir.resolve("logs"), deployment.ports(), System.out::println);
+                    dir.resolve("logs"), deployment.ports(), mode, System.out::println);
                  RunClient client = new RunClient(local.kafkaBootstrap())) {
                 client.ensureTopics();
                 report = Study.run(p, k, dir, new DistributedExecutor(client, inFlight, deployment.timeout(),

@@ -2,6 +2,7 @@ package io.fmkt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fmkt.core.numerics.Numerics;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.round.PeerPair;
 import io.fmkt.core.round.PeerSchedule;
@@ -72,7 +73,7 @@ class EndToEndTest {
         ExperimentConfig c = config();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         try (LocalDeployment local = LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs"), ports,
-                m -> { })) {
+                Numerics.NATIVE, m -> { })) {
             Path out = RunCommand.execute(c, "e2e-1", d, new PrintStream(console, true));
 
             String expected = RunOutputs.roundsCsv(Simulator.run(c, ExperimentData.load(c), r -> { }));
@@ -244,10 +245,10 @@ class EndToEndTest {
         ExperimentConfig c = config().toBuilder().rounds(6).seed(11).build();
         String expected = RunOutputs.roundsCsv(Simulator.run(c, ExperimentData.load(c), r -> { }));
         try (LocalDeployment stack = LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs"), ports,
-                m -> { }, false);
+                null, m -> { }, false);
              RunClient client = new RunClient(stack.kafkaBootstrap())) {
             LocalDeployment services = LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs-1"),
-                    ports, m -> { });
+                    ports, Numerics.NATIVE, m -> { });
             try (RunClient.Follower f = client.follow("e2e-resume")) {
                 client.publish(RunStarted.of("e2e-resume", c, java.time.Instant.now()));
                 f.await(1, Duration.ofMinutes(5), e -> { }, m -> { });

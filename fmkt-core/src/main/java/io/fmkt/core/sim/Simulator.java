@@ -2,6 +2,7 @@ package io.fmkt.core.sim;
 
 import ai.djl.ndarray.NDManager;
 import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.numerics.NumericsSetup;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.round.PeerPair;
 import io.fmkt.core.round.PeerSchedule;
@@ -28,6 +29,7 @@ public final class Simulator {
     }
 
     public static List<RoundSummary> run(ExperimentConfig c, ExperimentData data, Consumer<RoundSummary> onRound) {
+        NumericsSetup.apply(c.numericsMode()); // before the first tensor: libtorch reads it once
         FusionSettings fusion = RoundSteps.fusionSettings(c);
         List<RoundSummary> rounds = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {

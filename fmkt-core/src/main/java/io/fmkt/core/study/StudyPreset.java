@@ -21,6 +21,11 @@ public record StudyPreset(String name, ExperimentConfig base, Map<Integer, Integ
         rounds = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rounds));
     }
 
+    /** The same study computed with {@code numerics} (recorded in every run's config). */
+    public StudyPreset withNumerics(io.fmkt.core.numerics.Numerics numerics) {
+        return new StudyPreset(name, base.toBuilder().numerics(numerics.label()).build(), rounds, defaultSeeds, rationale);
+    }
+
     public static StudyPreset named(String name, String data) {
         return switch (name) {
             case "cpu" -> cpu(data);

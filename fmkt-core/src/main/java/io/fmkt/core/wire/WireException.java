@@ -27,7 +27,12 @@ public class WireException extends IllegalArgumentException {
          * A referenced object is missing, does not match its digest, or holds another architecture:
          * the message cannot be verified, so it is not acted on.
          */
-        UNVERIFIABLE_OBJECT
+        UNVERIFIABLE_OBJECT,
+        /**
+         * The run asks for numerics (native or portable) other than the ones the consuming process's
+         * engine was started with: it could not compute the run's numbers.
+         */
+        NUMERICS_MISMATCH
     }
 
     private final Reason reason;

@@ -1,6 +1,10 @@
 package io.fmkt.service.common;
 
 import ai.djl.engine.Engine;
+import io.fmkt.core.numerics.Numerics;
+import io.fmkt.core.numerics.NumericsSetup;
+import io.fmkt.core.wire.RunStarted;
+import io.fmkt.core.wire.WireException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,9 +14,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The one way services reach DJL. Applies {@link FmktSettings} as the system properties DJL reads
- * once, when the engine first starts ({@code ai.djl.offline}, {@code ai.djl.pytorch.num_threads}), so
- * it must run before any DJL call: at startup, before messaging starts consuming. Properties already
- * set on the command line win. The engine itself starts lazily ({@link #engine()}), on the first
+ * once, when the engine first starts ({@code ai.djl.offline}, {@code ai.djl.pytorch.num_threads}), and
+ * the numerics mode libtorch reads once when it loads, so it must run before any DJL call: at startup,
+ * before messaging starts consuming. Properties already set on the command line win, except that
+ * portable numerics pin the thread counts. The engine itself starts lazily ({@link #engine()}), on the first
  * model, or on the first readiness check (see {@link DjlHealthCheck}).
  */
 @ApplicationScoped
@@ -29,9 +34,35 @@ public class DjlEngine {
         if (settings.djlOffline() && System.getenv("DJL_OFFLINE") == null) {
             System.getProperties().putIfAbsent(OFFLINE, "true");
         }
-        settings.djlThreads().ifPresent(n -> System.getProperties().putIfAbsent(THREADS, Integer.toString(n)));
-        LOG.debugf("DJL properties: %s=%s %s=%s", OFFLINE, System.getProperty(OFFLINE), THREADS,
-                System.getProperty(THREADS));
+        Numerics mode = numerics();
+        NumericsSetup.apply(mode);
+        if (mode == Numerics.PORTABLE) {
+            settings.djlThreads().ifPresent(n -> LOG.warnf("fmkt.djl-threads=%d ignored: portable numerics run %d"
+                    + " threads", n, mode.intraOpThreads()));
+        } else {
+            settings.djlThreads().ifPresent(n -> System.getProperties().putIfAbsent(THREADS, Integer.toString(n)));
+        }
+        LOG.infof("DJL properties: %s=%s %s=%s, %s numerics", OFFLINE, System.getProperty(OFFLINE), THREADS,
+                System.getProperty(THREADS), mode.label());
+    }
+
+    /** This process's numerics mode ({@code fmkt.numerics}). */
+    public Numerics numerics() {
+        return Numerics.parse(settings.numerics());
+    }
+
+    /**
+     * Refuses a run this process cannot compute as asked: its numerics differ from the engine's, which
+     * libtorch fixed when it loaded. A replay's record is admitted: its numbers come from the replay tool.
+     */
+    public void admit(RunStarted run) {
+        Numerics wanted = run.config().numericsMode();
+        if (!run.isReplay() && wanted != numerics()) {
+            throw new WireException(WireException.Reason.NUMERICS_MISMATCH, "config.numerics", "run " + run.runId()
+                    + " asks for " + wanted.label() + " numerics; this service computes " + numerics().label()
+                    + " (set fmkt.numerics / FMKT_NUMERICS=" + wanted.label() + " on every service, or submit the run"
+                    + " with --numerics " + numerics().label() + ")");
+        }
     }
 
     /** The PyTorch engine (loading its natives on first call, ~1-3 s). */

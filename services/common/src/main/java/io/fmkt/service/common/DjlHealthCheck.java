@@ -31,7 +31,8 @@ public class DjlHealthCheck implements HealthCheck {
         HealthCheckResponseBuilder r = HealthCheckResponse.named("djl");
         try {
             String v = version != null ? version : probe();
-            return r.up().withData("engine", "PyTorch").withData("version", v).build();
+            return r.up().withData("engine", "PyTorch").withData("version", v)
+                    .withData("numerics", djl.numerics().label()).build();
         } catch (RuntimeException | LinkageError e) {
             LOG.warnf("DJL engine unavailable: %s", e.toString());
             return r.down().withData("error", e.toString()).build();

@@ -28,4 +28,12 @@ public interface FmktSettings {
      */
     @WithDefault("true")
     boolean djlOffline();
+
+    /**
+     * {@code native} or {@code portable} ({@link io.fmkt.core.numerics.Numerics}): fixed for the process,
+     * applied before the engine starts. Runs that ask for the other mode are refused
+     * ({@code NUMERICS_MISMATCH}), since this process could not compute their numbers.
+     */
+    @WithDefault("native")
+    String numerics();
 }

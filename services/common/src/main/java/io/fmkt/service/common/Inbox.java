@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import io.fmkt.core.wire.RunResumed;
+import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
 import io.fmkt.core.wire.WireCodec;
 import io.fmkt.core.wire.WireException;
@@ -41,6 +43,12 @@ public class Inbox {
     @Inject
     DeadLetters deadLetters;
 
+    @Inject
+    DjlEngine engine;
+
+    @Inject
+    Runs runs;
+
     /** Decodes a message that must be of {@code type}, then runs {@code handler}. */
     public <T extends WireMessage> void accept(ConsumerRecord<String, byte[]> record, Class<T> type,
             Consumer<? super T> handler) {
@@ -68,9 +76,26 @@ public class Inbox {
                 throw new WireException(WireException.Reason.UNKNOWN_TYPE, "type", "type '" + m.type().wireName()
                         + "' does not belong on " + record.topic() + " (it goes to " + Topics.topicOf(m) + ")");
             }
+            admit(m);
             handler.accept(m);
         } catch (RuntimeException e) {
             deadLetter(record, rejection(e));
+        }
+    }
+
+    /**
+     * A run this process cannot compute (see {@link DjlEngine#admit}) is refused at its start, before
+     * anything is allocated for it, and so are its later events ({@link Runs#await}).
+     */
+    private void admit(WireMessage m) {
+        RunStarted run = m instanceof RunStarted r ? r : m instanceof RunResumed rr ? rr.started() : null;
+        if (run != null) {
+            try {
+                engine.admit(run);
+            } catch (WireException refused) {
+                runs.refuse(run.runId(), refused);
+                throw refused;
+            }
         }
     }
 

@@ -24,6 +24,9 @@ public class RunHistory {
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrap;
 
+    @jakarta.inject.Inject
+    DjlEngine engine;
+
     /**
      * The run's RunStarted from the compacted runs topic, or null: how a restarted instance takes up
      * a run whose RunStarted it had already consumed before it lost its state.
@@ -44,6 +47,12 @@ public class RunHistory {
         if (runs.find(runId) == null && io.fmkt.core.wire.RunIds.isValid(runId)) {
             RunStarted lost = runStarted(runId);
             if (lost != null) {
+                try {
+                    engine.admit(lost);
+                } catch (io.fmkt.core.wire.WireException refused) {
+                    runs.refuse(runId, refused); // the event waiting for it is dead-lettered with this reason
+                    return;
+                }
                 takeUp.accept(lost);
             }
         }

@@ -23,6 +23,8 @@ public class Runs {
     private static final int DATA_CACHE = 2;
 
     private final Map<String, RunStarted> runs = new ConcurrentHashMap<>();
+    /** Runs refused at admission, with why: their events are refused for the same reason, at once. */
+    private final Map<String, WireException> refused = new ConcurrentHashMap<>();
     private final Map<String, ExperimentData> data = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, ExperimentData> e) {
@@ -39,6 +41,12 @@ public class Runs {
         }
     }
 
+    /** Records that {@code runId} was refused (e.g. NUMERICS_MISMATCH), so its events are refused too. */
+    public synchronized void refuse(String runId, WireException why) {
+        refused.put(runId, why);
+        notifyAll();
+    }
+
     public Collection<RunStarted> all() {
         return runs.values();
     }
@@ -47,12 +55,19 @@ public class Runs {
         return runs.get(runId);
     }
 
-    /** The run's start, waiting briefly for it; an unknown run is a dead letter (INVALID_VALUE). */
+    /**
+     * The run's start, waiting briefly for it; an unknown run is a dead letter (INVALID_VALUE), and a
+     * refused run's event one with the run's refusal reason.
+     */
     public RunStarted await(String runId) {
         long deadline = System.nanoTime() + UNKNOWN_RUN_GRACE.toNanos();
         synchronized (this) {
             RunStarted r;
             while ((r = runs.get(runId)) == null) {
+                WireException why = refused.get(runId);
+                if (why != null) {
+                    throw new WireException(why.reason(), "runId", "run " + runId + " was refused: " + why.getMessage());
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw WireException.invalid("runId", "unknown run '" + runId + "': no RunStarted on fmkt.runs");

@@ -58,6 +58,9 @@ public class ReplayService {
     @Channel("rounds")
     Emitter<byte[]> rounds;
 
+    @Inject
+    io.fmkt.service.common.DjlEngine engine;
+
     private final Map<String, Status> statuses = new ConcurrentHashMap<>();
     private final Map<String, ReplayComparison> comparisons = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -81,6 +84,11 @@ public class ReplayService {
             outbox.sendAll(m -> control, List.of(resume));
             LOG.infof("run %s: resume requested from round %d", id, resume.fromRound());
             return put(new Status(id, id, "resume", "done", null, resume.fromRound(), List.of()));
+        }
+        try {
+            engine.admit(log.run()); // re-evaluated or re-fused here: only in the run's own numerics
+        } catch (io.fmkt.core.wire.WireException e) {
+            throw new IllegalArgumentException("cannot replay here: " + e.getMessage(), e);
         }
         String id = request.id(log.run().config());
         Status running = put(new Status(id, request.run(), request.mode().name().toLowerCase(java.util.Locale.ROOT),

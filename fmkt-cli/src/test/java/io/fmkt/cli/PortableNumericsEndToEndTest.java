@@ -1,0 +1,74 @@
+package io.fmkt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fmkt.core.numerics.Numerics;
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.wire.DeadLetter;
+import io.fmkt.core.wire.RunStarted;
+import io.fmkt.core.wire.Topics;
+import io.fmkt.core.wire.WireCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Portable numerics on the services: each service applies the mode before its engine starts, so a
+ * portable run on them repeats the committed golden run (made by the simulator on another machine)
+ * byte for byte, and a run they cannot compute as asked is refused with the reason by every service.
+ */
+class PortableNumericsEndToEndTest {
+    private static final Path GOLDEN = Path.of("..", "docs", "results", "golden", "synthetic");
+
+    @Test
+    void portableServicesRepeatTheGoldenRunAndRefuseANativeRun(@TempDir Path tmp) throws Exception {
+        LocalDeployment.Ports ports = EndToEndTest.freePorts();
+        DeploymentOptions d = EndToEndTest.options(tmp, ports);
+        // the golden synthetic run's options (docs/results/golden/README.md)
+        ExperimentConfig c = ExperimentConfig.builder().data("synthetic").clients(4).pairs(1).rounds(3).width(4)
+                .seed(1).numerics("portable").build();
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        try (LocalDeployment local = LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs"), ports,
+                Numerics.PORTABLE, m -> { })) {
+            Path out = RunCommand.execute(c, "e2e-portable", d, new PrintStream(console, true));
+            assertThat(Files.readString(out.resolve("rounds.csv"))).as(console.toString())
+                    .isEqualTo(Files.readString(GOLDEN.resolve("rounds.csv")));
+
+            try (RunClient client = new RunClient(local.kafkaBootstrap())) {
+                client.publish(RunStarted.of("e2e-native", c.toBuilder().numerics("native").build(), Instant.now()));
+                List<DeadLetter> refused = List.of();
+                for (int i = 0; i < 100 && refused.size() < 3; i++) {
+                    Thread.sleep(300);
+                    refused = deadLetters(client, "e2e-native");
+                }
+                assertThat(refused).hasSize(3).allSatisfy(dl -> {
+                    assertThat(dl.reason()).isEqualTo("NUMERICS_MISMATCH");
+                    assertThat(dl.originalTopic()).isEqualTo(Topics.RUNS);
+                    assertThat(dl.detail()).contains("asks for native numerics; this service computes portable");
+                });
+            }
+            // the same deployment cannot be reused for a native run: its processes are portable for life
+            assertThatThrownBy(() -> LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs-2"), ports,
+                    Numerics.NATIVE, m -> { })).isInstanceOf(IOException.class)
+                    .hasMessageContaining("computes portable numerics, and this run asks for native");
+            for (LocalDeployment.Service s : LocalDeployment.Service.values()) {
+                assertThat(local.ready(s)).as(s + " still ready").isTrue();
+            }
+        }
+    }
+
+    private static List<DeadLetter> deadLetters(RunClient client, String runId) {
+        WireCodec codec = new WireCodec();
+        return client.readAll(List.of(Topics.DLQ)).stream().map(ConsumerRecord::value).map(codec::decodeAny)
+                .filter(m -> m instanceof DeadLetter dl && runId.equals(dl.runId())).map(m -> (DeadLetter) m)
+                .toList();
+    }
+}
