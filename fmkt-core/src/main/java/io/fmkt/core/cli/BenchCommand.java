@@ -16,7 +16,13 @@ import io.fmkt.core.train.LocalTrainer;
 import io.fmkt.core.train.MutualDistillation;
 import io.fmkt.core.train.SgdSettings;
 import io.fmkt.core.train.TrainResult;
+import io.fmkt.core.numerics.Numerics;
+import io.fmkt.core.numerics.NumericsSetup;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,16 +46,22 @@ public final class BenchCommand implements Callable<Integer> {
     int steps = 20;
     @Option(names = "--batch", description = "batch size (default: ${DEFAULT-VALUE})")
     int batch = 64;
+    @Option(names = "--numerics", description = "native | portable: the mode of this process's figures (default: ${DEFAULT-VALUE})")
+    String numerics = Numerics.NATIVE.label();
+    @Option(names = "--numerics-passes", description = "processes per mode for the portable/native cost,"
+            + " alternating; 0 = skip (default: ${DEFAULT-VALUE})")
+    int numericsPasses = 2;
 
     static final SgdSettings SGD = new SgdSettings(0.01, 0.9, 5e-4, 5);
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException, InterruptedException {
+        NumericsSetup.apply(Numerics.parse(numerics));
         PrintStream o = System.out;
         int maxSteps = Math.max(steps, 2);
         ImageSet data = SyntheticCifar.generate(7, (maxSteps * batch + 4) / 5 + 1, 512).train();
-        o.printf(Locale.ROOT, "fmkt bench: batch %d, %d cores, DJL %s / PyTorch%n", batch,
-                Runtime.getRuntime().availableProcessors(), ai.djl.engine.Engine.getDjlVersion());
+        o.printf(Locale.ROOT, "fmkt bench: batch %d, %d cores, DJL %s / PyTorch, %s numerics%n", batch,
+                Runtime.getRuntime().availableProcessors(), ai.djl.engine.Engine.getDjlVersion(), numerics);
         o.printf(Locale.ROOT, "%nmatmul 2048x2048 float32: %.1f GFLOP/s%n", matmulGflops());
 
         o.printf(Locale.ROOT, "%n%-6s  %14s  %14s%n", "width", "train img/s", "eval img/s");
@@ -94,7 +106,62 @@ public final class BenchCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "%nfusion pair throughput / (single-model training / 2) at width %d: %.3f "
                 + "(target >= 0.95)%n", fusionWidth, noneImgs / (train16 / 2));
+        if (numericsPasses > 0) {
+            numericsCost(o);
+        }
         return 0;
+    }
+
+    /**
+     * Portable against native numerics. libtorch fixes them per process, so each measurement is a
+     * process of its own ({@code numerics-probe}), the modes alternating so drift favours neither;
+     * the best figure of each mode counts.
+     */
+    private void numericsCost(PrintStream o) throws IOException, InterruptedException {
+        Map<Numerics, double[]> best = new EnumMap<>(Numerics.class);
+        for (int pass = 0; pass < numericsPasses; pass++) {
+            List<Numerics> order = pass % 2 == 0 ? List.of(Numerics.NATIVE, Numerics.PORTABLE)
+                    : List.of(Numerics.PORTABLE, Numerics.NATIVE);
+            for (Numerics mode : order) {
+                double[] r = probe(mode);
+                double[] b = best.get(mode);
+                best.put(mode, b == null ? r : new double[] {Math.max(b[0], r[0]), Math.max(b[1], r[1]),
+                        Math.min(b[2], r[2])});
+            }
+        }
+        o.printf(Locale.ROOT, "%nnumerics at width %d (%d steps; one process per mode and pass, %d passes alternating,"
+                + " best of each)%n", fusionWidth, stepsFor(fusionWidth), numericsPasses);
+        o.printf(Locale.ROOT, "%-9s  %12s  %12s  %16s%n", "numerics", "train img/s", "eval img/s", "fusion ms/step");
+        for (Numerics mode : List.of(Numerics.NATIVE, Numerics.PORTABLE)) {
+            double[] r = best.get(mode);
+            o.printf(Locale.ROOT, "%-9s  %12.1f  %12.1f  %16.1f%n", mode.label(), r[0], r[1], r[2]);
+        }
+        double[] n = best.get(Numerics.NATIVE);
+        double[] p = best.get(Numerics.PORTABLE);
+        o.printf(Locale.ROOT, "portable / native time: training %.3fx, evaluation %.3fx, fusion %.3fx%n",
+                n[0] / p[0], n[1] / p[1], p[2] / n[2]);
+    }
+
+    /** @return {train img/s, eval img/s, fusion ms/step} of a {@code numerics-probe} process */
+    private double[] probe(Numerics mode) throws IOException, InterruptedException {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-Xmx3g", "-Dai.djl.offline=true", "-cp",
+                System.getProperty("java.class.path"), FmktCli.class.getName(), "numerics-probe", "--numerics",
+                mode.label(), "--width", Integer.toString(fusionWidth), "--steps", Integer.toString(stepsFor(fusionWidth)),
+                "--batch", Integer.toString(batch)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("numerics-probe --numerics " + mode.label() + " failed:\n" + out);
+        }
+        String line = out.lines().filter(l -> l.startsWith("numerics=")).findFirst()
+                .orElseThrow(() -> new IOException("numerics-probe printed no figures:\n" + out));
+        Map<String, String> f = new java.util.HashMap<>();
+        for (String kv : line.split(" ")) {
+            int eq = kv.indexOf('=');
+            f.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return new double[] {Double.parseDouble(f.get("train_img_s")), Double.parseDouble(f.get("eval_img_s")),
+                Double.parseDouble(f.get("fusion_ms_step"))};
     }
 
     private int stepsFor(int width) {

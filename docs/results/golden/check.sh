@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Reruns the golden runs with ./fmkt and compares them byte for byte (pairs.csv without its wall-time
+# columns). Exit 0 when both match; the CIFAR run is skipped, with a line saying so, when the archive
+# is absent (set FMKT_GOLDEN_CIFAR_REQUIRED=1 to make that a failure, as CI does).
+#   docs/results/golden/check.sh [CIFAR_ARCHIVE]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+cifar="${1:-$root/../shared/data/cifar-10-binary.tar.gz}"
+tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+strip_times() { # pairs.csv without the *_seconds columns (the golden runs' reasons hold no commas)
+  awk -F, 'NR==1{for(i=1;i<=NF;i++) if($i !~ /_seconds$/) keep[i]=1}
+    {out=""; sep=""; for(i=1;i<=NF;i++) if(keep[i]){out=out sep $i; sep=","} print out}' "$1"
+}
+check() { # NAME OPTIONS...
+  local name=$1; shift
+  "$root/fmkt" simulate --numerics portable "$@" --out "$tmp/$name" >"$tmp/$name.log" 2>&1 \
+    || { cat "$tmp/$name.log"; echo "golden $name: the run failed"; return 1; }
+  strip_times "$tmp/$name/pairs.csv" >"$tmp/$name/pairs.golden.csv"
+  if cmp -s "$tmp/$name/rounds.csv" "$here/$name/rounds.csv" && cmp -s "$tmp/$name/pairs.golden.csv" "$here/$name/pairs.csv"; then
+    echo "golden $name: identical (rounds.csv, pairs.csv)"
+  else
+    diff "$here/$name/rounds.csv" "$tmp/$name/rounds.csv" || true
+    diff "$here/$name/pairs.csv" "$tmp/$name/pairs.golden.csv" || true
+    echo "golden $name: DIFFERENT on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+    return 1
+  fi
+}
+rc=0
+check synthetic --data synthetic --clients 4 --pairs 1 --rounds 3 --width 4 --seed 1 || rc=1
+if [[ -f "$cifar" ]]; then
+  check cifar --data "$cifar" --clients 4 --pairs 1 --rounds 3 --width 8 --per-client-cap 500 --test-cap 1000 --seed 1 || rc=1
+elif [[ -n "${FMKT_GOLDEN_CIFAR_REQUIRED:-}" ]]; then
+  echo "golden cifar: $cifar is missing"; rc=1
+else
+  echo "golden cifar: skipped ($cifar is missing)"
+fi
+exit $rc
