@@ -31,6 +31,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "run seed (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
+    @Option(names = "--numerics", description = "native | portable (docs/NUMERICS.md) (default: ${DEFAULT-VALUE})")
+    String numerics = "native";
+
     @Mixin
     DeploymentOptions deployment;
 
@@ -42,7 +45,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path source = data != null ? data : new CifarDownloader().fetch(cache);
-        ExperimentConfig c = preset(source.toString(), rounds, seed);
+        ExperimentConfig c = preset(source.toString(), rounds, seed).toBuilder().numerics(numerics).build();
         RunCommand.execute(c, RunIds.newRunId("demo", seed, Clock.systemUTC()), deployment, System.out);
         return 0;
     }

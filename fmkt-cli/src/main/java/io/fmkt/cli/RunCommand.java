@@ -1,5 +1,6 @@
 package io.fmkt.cli;
 
+import io.fmkt.core.admission.RunLimits;
 import io.fmkt.core.cli.ExperimentOptions;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.sim.RoundSummary;
@@ -46,6 +47,7 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Submits {@code c}, follows it to the end and writes the run directory; returns its path. */
     static Path execute(ExperimentConfig c, String id, DeploymentOptions d, PrintStream o) throws Exception {
+        RunLimits.fromEnvironment(System.getenv()).require(c); // refused here, in the services' words
         c = absoluteData(c);
         Path out = d.resultsDir().resolve(id);
         long start = System.nanoTime();

@@ -153,13 +153,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (p.waitFor() != 0) {
             throw new IOException("numerics-probe --numerics " + mode.label() + " failed:\n" + out);
         }
-        String line = out.lines().filter(l -> l.startsWith("numerics=")).findFirst()
-                .orElseThrow(() -> new IOException("numerics-probe printed no figures:\n" + out));
-        Map<String, String> f = new java.util.HashMap<>();
-        for (String kv : line.split(" ")) {
-            int eq = kv.indexOf('=');
-            f.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
+        Map<String, String> f = NumericsProbeCommand.fields(out);
         return new double[] {Double.parseDouble(f.get("train_img_s")), Double.parseDouble(f.get("eval_img_s")),
                 Double.parseDouble(f.get("fusion_ms_step"))};
     }

@@ -79,6 +79,18 @@ public final class NumericsProbeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The {@code key=value} fields of the probe's line in a process's {@code output}. */
+    public static java.util.Map<String, String> fields(String output) {
+        String line = output.lines().filter(l -> l.startsWith("numerics=")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("numerics-probe printed no figures:\n" + output));
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        for (String kv : line.split(" ")) {
+            int eq = kv.indexOf('=');
+            fields.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return fields;
+    }
+
     /** The eval-mode logits of the first batch, as little-endian floats. */
     private static byte[] logits(ResNetModel model, ImageSet data) {
         float[] z = Evaluator.logits(model, data, Evaluator.DEFAULT_BATCH);

@@ -1,5 +1,6 @@
 package io.fmkt.core.cli;
 
+import io.fmkt.core.admission.RunLimits;
 import io.fmkt.core.numerics.NumericsSetup;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.sim.RoundSummary;
@@ -29,6 +30,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ExperimentConfig c = experiment.toConfig();
+        RunLimits.fromEnvironment(System.getenv()).require(c); // the services' limits, before any allocation
         NumericsSetup.apply(c.numericsMode());
         PrintStream o = System.out;
         long start = System.nanoTime();

@@ -32,7 +32,9 @@ public class WireException extends IllegalArgumentException {
          * The run asks for numerics (native or portable) other than the ones the consuming process's
          * engine was started with: it could not compute the run's numbers.
          */
-        NUMERICS_MISMATCH
+        NUMERICS_MISMATCH,
+        /** The run asks for more than a configured limit allows (clients, width, memory, ...). */
+        LIMIT_EXCEEDED
     }
 
     private final Reason reason;

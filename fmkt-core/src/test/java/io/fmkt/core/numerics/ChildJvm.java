@@ -45,13 +45,6 @@ final class ChildJvm {
     static Map<String, String> probe(Map<String, String> env, List<String> prefix, String mode)
             throws IOException, InterruptedException {
         String out = fmkt(env, prefix, "numerics-probe", "--numerics", mode);
-        String line = out.lines().filter(l -> l.startsWith("numerics=")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no probe line in:\n" + out));
-        Map<String, String> fields = new java.util.LinkedHashMap<>();
-        for (String kv : line.split(" ")) {
-            int eq = kv.indexOf('=');
-            fields.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        return fields;
+        return io.fmkt.core.cli.NumericsProbeCommand.fields(out);
     }
 }

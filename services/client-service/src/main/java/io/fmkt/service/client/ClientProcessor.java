@@ -68,6 +68,9 @@ public class ClientProcessor {
     @Channel("skips")
     Emitter<byte[]> skips;
 
+    @Inject
+    io.fmkt.service.common.Admission admission;
+
     private final Map<String, ClientAgent> agents = new ConcurrentHashMap<>();
 
     @Incoming("runs")
@@ -111,15 +114,16 @@ public class ClientProcessor {
         if (agents.containsKey(run.runId())) {
             return;
         }
+        java.util.Set<Integer> hosted = settings.hostedClients(run.config().clients()); // clients: already within limits
+        admission.admitHosted(run, hosted.size());
         // Read on the channel thread: the DJL thread keeps training other runs meanwhile.
         List<RoundMessage> logged = history.events(run, List.of(Topics.MODELS, Topics.FUSED));
         worker.run(() -> {
             if (agents.containsKey(run.runId())) {
                 return;
             }
-            ClientAgent agent = new ClientAgent(run.runId(), run.config(),
-                    settings.hostedClients(run.config().clients()), new ModelStore(store), runs.data(run),
-                    settings.deadline());
+            ClientAgent agent = new ClientAgent(run.runId(), run.config(), hosted, new ModelStore(store),
+                    runs.data(run), settings.deadline());
             agent.recover(logged);
             agents.put(run.runId(), agent);
             // Only now may this run's events (other channels, waiting in runs.await) reach the agent.

@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.wire.DeadLetter;
+import io.fmkt.core.wire.RunStarted;
+import io.fmkt.core.wire.WireCodec;
 import io.fmkt.core.wire.Topics;
 import io.fmkt.service.testing.KafkaProbe;
 import io.fmkt.service.testing.LocalStackResource;
@@ -41,5 +44,26 @@ class ClientDeadLetterTest {
                 .body(containsString("\"djl\""));
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("fmkt_dead_letters_total{reason=\"MALFORMED_JSON\",topic=\"fmkt.runs\"}"));
+    }
+
+    /**
+     * A well-formed run far beyond the limits (once an out-of-memory and a crash loop) is refused
+     * before anything is allocated for it, naming the field, and the service keeps answering.
+     */
+    @Test
+    void aHugeRunIsRefusedBeforeAllocationAndTheServiceStaysHealthy() {
+        String run = "client-huge-" + UUID.randomUUID().toString().substring(0, 8);
+        ExperimentConfig huge = ExperimentConfig.builder().clients(100_000_000).width(100_000).build();
+        KafkaProbe.send(bootstrap, Topics.RUNS, run,
+                new WireCodec().encode(RunStarted.of(run, huge, java.time.Instant.now())));
+
+        DeadLetter dl = KafkaProbe.awaitDeadLetter(bootstrap, run, Duration.ofSeconds(30)).orElseThrow(
+                () -> new AssertionError("no dead letter for run " + run));
+        assertThat(dl.reason()).isEqualTo("LIMIT_EXCEEDED");
+        assertThat(dl.detail()).contains("config.clients = 100000000 exceeds the limit 1024")
+                .contains("fmkt.limits.clients").contains("config.width = 100000");
+        long t = System.nanoTime();
+        given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+        assertThat((System.nanoTime() - t) / 1e9).isLessThan(2.0);
     }
 }

@@ -3,8 +3,6 @@ package io.fmkt.service.common;
 import ai.djl.engine.Engine;
 import io.fmkt.core.numerics.Numerics;
 import io.fmkt.core.numerics.NumericsSetup;
-import io.fmkt.core.wire.RunStarted;
-import io.fmkt.core.wire.WireException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,20 +47,6 @@ public class DjlEngine {
     /** This process's numerics mode ({@code fmkt.numerics}). */
     public Numerics numerics() {
         return Numerics.parse(settings.numerics());
-    }
-
-    /**
-     * Refuses a run this process cannot compute as asked: its numerics differ from the engine's, which
-     * libtorch fixed when it loaded. A replay's record is admitted: its numbers come from the replay tool.
-     */
-    public void admit(RunStarted run) {
-        Numerics wanted = run.config().numericsMode();
-        if (!run.isReplay() && wanted != numerics()) {
-            throw new WireException(WireException.Reason.NUMERICS_MISMATCH, "config.numerics", "run " + run.runId()
-                    + " asks for " + wanted.label() + " numerics; this service computes " + numerics().label()
-                    + " (set fmkt.numerics / FMKT_NUMERICS=" + wanted.label() + " on every service, or submit the run"
-                    + " with --numerics " + numerics().label() + ")");
-        }
     }
 
     /** The PyTorch engine (loading its natives on first call, ~1-3 s). */

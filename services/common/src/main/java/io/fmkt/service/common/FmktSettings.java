@@ -36,4 +36,39 @@ public interface FmktSettings {
      */
     @WithDefault("native")
     String numerics();
+
+    /** Bounds on what one run may ask for ({@link io.fmkt.core.admission.RunLimits}); absent: its defaults. */
+    Limits limits();
+
+    /** {@code fmkt.limits.*}: each absent key keeps {@link io.fmkt.core.admission.RunLimits#DEFAULTS}' value. */
+    interface Limits {
+        OptionalInt clients();
+
+        OptionalInt clientsPerInstance();
+
+        OptionalInt width();
+
+        OptionalInt rounds();
+
+        OptionalInt epochs();
+
+        OptionalInt batchSize();
+
+        OptionalInt probeImages();
+
+        OptionalInt imagesPerClient();
+
+        OptionalInt syntheticImages();
+
+        java.util.OptionalLong memoryBytes();
+
+        default io.fmkt.core.admission.RunLimits resolve() {
+            io.fmkt.core.admission.RunLimits d = io.fmkt.core.admission.RunLimits.DEFAULTS;
+            return new io.fmkt.core.admission.RunLimits(clients().orElse(d.clients()),
+                    clientsPerInstance().orElse(d.clientsPerInstance()), width().orElse(d.width()),
+                    rounds().orElse(d.rounds()), epochs().orElse(d.epochs()), batchSize().orElse(d.batchSize()),
+                    probeImages().orElse(d.probeImages()), imagesPerClient().orElse(d.imagesPerClient()),
+                    syntheticImages().orElse(d.syntheticImages()), memoryBytes().orElse(d.memoryBytes()));
+        }
+    }
 }

@@ -44,7 +44,7 @@ public class Inbox {
     DeadLetters deadLetters;
 
     @Inject
-    DjlEngine engine;
+    Admission admission;
 
     @Inject
     Runs runs;
@@ -84,14 +84,14 @@ public class Inbox {
     }
 
     /**
-     * A run this process cannot compute (see {@link DjlEngine#admit}) is refused at its start, before
-     * anything is allocated for it, and so are its later events ({@link Runs#await}).
+     * A run this process does not take on ({@link Admission}) is refused at its start, before anything
+     * is allocated for it, and so are its later events ({@link Runs#await}).
      */
     private void admit(WireMessage m) {
         RunStarted run = m instanceof RunStarted r ? r : m instanceof RunResumed rr ? rr.started() : null;
         if (run != null) {
             try {
-                engine.admit(run);
+                admission.admit(run);
             } catch (WireException refused) {
                 runs.refuse(run.runId(), refused);
                 throw refused;

@@ -25,7 +25,7 @@ public class RunHistory {
     String bootstrap;
 
     @jakarta.inject.Inject
-    DjlEngine engine;
+    Admission admission;
 
     /**
      * The run's RunStarted from the compacted runs topic, or null: how a restarted instance takes up
@@ -48,7 +48,7 @@ public class RunHistory {
             RunStarted lost = runStarted(runId);
             if (lost != null) {
                 try {
-                    engine.admit(lost);
+                    admission.admit(lost);
                 } catch (io.fmkt.core.wire.WireException refused) {
                     runs.refuse(runId, refused); // the event waiting for it is dead-lettered with this reason
                     return;

@@ -59,7 +59,7 @@ public class ReplayService {
     Emitter<byte[]> rounds;
 
     @Inject
-    io.fmkt.service.common.DjlEngine engine;
+    io.fmkt.service.common.Admission admission;
 
     private final Map<String, Status> statuses = new ConcurrentHashMap<>();
     private final Map<String, ReplayComparison> comparisons = new ConcurrentHashMap<>();
@@ -86,7 +86,7 @@ public class ReplayService {
             return put(new Status(id, id, "resume", "done", null, resume.fromRound(), List.of()));
         }
         try {
-            engine.admit(log.run()); // re-evaluated or re-fused here: only in the run's own numerics
+            admission.admit(log.run()); // within the limits, and only in the run's own numerics
         } catch (io.fmkt.core.wire.WireException e) {
             throw new IllegalArgumentException("cannot replay here: " + e.getMessage(), e);
         }

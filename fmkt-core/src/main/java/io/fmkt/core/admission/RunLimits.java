@@ -1,0 +1,139 @@
+package io.fmkt.core.admission;
+
+import io.fmkt.core.round.ExperimentConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Explicit bounds on what one run may ask for, checked against its config before anything is
+ * allocated for it: by every service when a run arrives (a violation is dead-lettered as
+ * {@code LIMIT_EXCEEDED}), and by the CLI before it submits, in the same words. Each bound names the
+ * service setting ({@code fmkt.limits.*}) that raises it.
+ *
+ * @param clients            clients in one run
+ * @param clientsPerInstance clients one client-service instance hosts for one run
+ * @param width              ResNet-18 width multiplier
+ * @param rounds             rounds
+ * @param epochs             local and fusion epochs, each
+ * @param batchSize          batch size
+ * @param probeImages        probe images of a feature snapshot
+ * @param imagesPerClient    training images of one client (the cap, or its share of the data)
+ * @param syntheticImages    generated images of a synthetic run, training and test together
+ * @param memoryBytes        what a client-service instance may hold for a run's models
+ */
+public record RunLimits(int clients, int clientsPerInstance, int width, int rounds, int epochs, int batchSize,
+        int probeImages, int imagesPerClient, int syntheticImages, long memoryBytes) {
+
+    /** Roomy for the paper's scale (width 64, tens of clients) on one machine, far below an out-of-memory. */
+    public static final RunLimits DEFAULTS = new RunLimits(1024, 64, 128, 10_000, 100, 1024, 1024, 50_000, 200_000,
+            8L << 30);
+    /** The number of CIFAR-10 training images: a run's data cannot hold more. */
+    private static final int CIFAR_TRAIN = 50_000;
+    /** Models a client-service instance holds besides its clients': the working copies of a step. */
+    private static final int WORKING_MODELS = 2;
+
+    /** One exceeded bound, in words that name the field, its value, the limit and the key raising it. */
+    public record Violation(String field, String value, String limit, String key) {
+        public String message() {
+            return "LIMIT_EXCEEDED: " + field + " = " + value + " exceeds the limit " + limit + " (raise it with "
+                    + key + ")";
+        }
+    }
+
+    /**
+     * The defaults, with each bound raised or lowered by its service setting given as an environment
+     * variable ({@code FMKT_LIMITS_CLIENTS} for {@code fmkt.limits.clients}, ...): the CLI then checks
+     * what the local services it starts (which inherit that environment) will check.
+     */
+    public static RunLimits fromEnvironment(java.util.Map<String, String> env) {
+        RunLimits d = DEFAULTS;
+        return new RunLimits(intOf(env, "clients", d.clients), intOf(env, "clients-per-instance", d.clientsPerInstance),
+                intOf(env, "width", d.width), intOf(env, "rounds", d.rounds), intOf(env, "epochs", d.epochs),
+                intOf(env, "batch-size", d.batchSize), intOf(env, "probe-images", d.probeImages),
+                intOf(env, "images-per-client", d.imagesPerClient), intOf(env, "synthetic-images", d.syntheticImages),
+                Long.parseLong(env.getOrDefault(envName("memory-bytes"), Long.toString(d.memoryBytes))));
+    }
+
+    private static int intOf(java.util.Map<String, String> env, String key, int fallback) {
+        String v = env.get(envName(key));
+        try {
+            return v == null ? fallback : Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(envName(key) + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    /** {@code clients-per-instance} -> {@code FMKT_LIMITS_CLIENTS_PER_INSTANCE}, as Quarkus maps keys to the environment. */
+    static String envName(String key) {
+        return "FMKT_LIMITS_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** Every bound {@code c} exceeds, cheapest first; empty when the run is admitted. */
+    public List<Violation> check(ExperimentConfig c) {
+        List<Violation> v = new ArrayList<>();
+        bound(v, "clients", c.clients(), clients, "clients");
+        bound(v, "width", c.width(), width, "width");
+        bound(v, "rounds", c.rounds(), rounds, "rounds");
+        bound(v, "localEpochs", c.localEpochs(), epochs, "epochs");
+        bound(v, "fusionEpochs", c.fusionEpochs(), epochs, "epochs");
+        bound(v, "batchSize", c.batchSize(), batchSize, "batch-size");
+        bound(v, "probeImages", c.probeImages(), probeImages, "probe-images");
+        long total = c.synthetic() ? 5L * c.syntheticTrainPerBatch() : CIFAR_TRAIN;
+        long perClient = c.perClientCap() > 0 ? Math.min(c.perClientCap(), total) : total / Math.max(1, c.clients());
+        bound(v, "perClientCap", perClient, imagesPerClient, "images-per-client");
+        if (c.synthetic()) {
+            bound(v, "syntheticTrainPerBatch", 5L * c.syntheticTrainPerBatch() + c.syntheticTest(), syntheticImages,
+                    "synthetic-images");
+        }
+        if (v.isEmpty()) {
+            double need = memoryEstimate(c);
+            if (need > memoryBytes) {
+                v.add(new Violation("memory", String.format(Locale.ROOT, "%.0f MiB (%d models of width %d)",
+                        need / (1 << 20), modelsHeld(c), c.width()), (memoryBytes >> 20) + " MiB",
+                        "fmkt.limits.memory-bytes"));
+            }
+        }
+        return v;
+    }
+
+    /** A client-service instance hosting {@code hosted} clients of one run. */
+    public List<Violation> checkHosted(int hosted) {
+        List<Violation> v = new ArrayList<>();
+        bound(v, "hostedClients", hosted, clientsPerInstance, "clients-per-instance");
+        return v;
+    }
+
+    /** Throws {@link IllegalArgumentException} with every violation's message, for the CLI. */
+    public void require(ExperimentConfig c) {
+        List<Violation> v = check(c);
+        if (!v.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", v.stream().map(Violation::message).toList()));
+        }
+    }
+
+    /** Bytes a client-service instance needs for the run's models: its hosted share plus working copies. */
+    public double memoryEstimate(ExperimentConfig c) {
+        return (double) modelBytes(c.width()) * modelsHeld(c);
+    }
+
+    private int modelsHeld(ExperimentConfig c) {
+        return Math.min(c.clients(), clientsPerInstance) + WORKING_MODELS;
+    }
+
+    /**
+     * Bytes of one CIFAR ResNet-18 of width w as float32, BatchNorm running statistics included:
+     * 2724 w^2 + 407 w + 10 values (11,183,562 at w = 64; {@code RunLimitsTest} checks the formula
+     * against built models).
+     */
+    public static long modelBytes(int width) {
+        long w = width;
+        return 4 * (2724 * w * w + 407 * w + 10);
+    }
+
+    private static void bound(List<Violation> v, String field, long value, long limit, String key) {
+        if (value > limit) {
+            v.add(new Violation("config." + field, Long.toString(value), Long.toString(limit), "fmkt.limits." + key));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.fmkt.service.common;
+
+import io.fmkt.core.admission.RunLimits;
+import io.fmkt.core.numerics.Numerics;
+import io.fmkt.core.wire.RunStarted;
+import io.fmkt.core.wire.WireException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+
+/**
+ * Whether this process takes a run on, decided from its config alone before anything is allocated
+ * for it: within the limits ({@code fmkt.limits.*}, {@code LIMIT_EXCEEDED}), and in the numerics this
+ * process's engine was started with ({@code NUMERICS_MISMATCH}). Every way a run reaches a service
+ * passes here: its RunStarted or RunResumed ({@link Inbox}), a lost run taken up from the log
+ * ({@link RunHistory}), and a replay request.
+ */
+@ApplicationScoped
+public class Admission {
+    @Inject
+    FmktSettings settings;
+
+    @Inject
+    DjlEngine engine;
+
+    public RunLimits limits() {
+        return settings.limits().resolve();
+    }
+
+    /** @throws WireException naming the first field refused, with every violation's words */
+    public void admit(RunStarted run) {
+        List<RunLimits.Violation> v = limits().check(run.config());
+        if (!v.isEmpty()) {
+            throw new WireException(WireException.Reason.LIMIT_EXCEEDED, v.get(0).field(), "run " + run.runId()
+                    + ": " + String.join("; ", v.stream().map(RunLimits.Violation::message).toList()));
+        }
+        // A replay's record is admitted in any mode: its numbers come from the replay tool.
+        Numerics wanted = run.config().numericsMode();
+        Numerics own = engine.numerics();
+        if (!run.isReplay() && wanted != own) {
+            throw new WireException(WireException.Reason.NUMERICS_MISMATCH, "config.numerics", "run " + run.runId()
+                    + " asks for " + wanted.label() + " numerics; this service computes " + own.label()
+                    + " (set fmkt.numerics / FMKT_NUMERICS=" + wanted.label() + " on every service, or submit the run"
+                    + " with --numerics " + own.label() + ")");
+        }
+    }
+
+    /** A client-service instance hosting {@code hosted} clients of {@code run}. */
+    public void admitHosted(RunStarted run, int hosted) {
+        List<RunLimits.Violation> v = limits().checkHosted(hosted);
+        if (!v.isEmpty()) {
+            throw new WireException(WireException.Reason.LIMIT_EXCEEDED, v.get(0).field(), "run " + run.runId()
+                    + ": " + v.get(0).message());
+        }
+    }
+}
