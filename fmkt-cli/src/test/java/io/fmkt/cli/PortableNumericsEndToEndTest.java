@@ -24,12 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Portable numerics on the services: each service applies the mode before its engine starts, so a
  * portable run on them repeats the committed golden run (made by the simulator on another machine)
  * byte for byte, and a run they cannot compute as asked is refused with the reason by every service.
+ * A run far beyond the limits, sent straight to fmkt.runs, is refused by every service too; all stay
+ * healthy, and the next run still gives the golden numbers.
  */
 class PortableNumericsEndToEndTest {
     private static final Path GOLDEN = Path.of("..", "docs", "results", "golden", "synthetic");
 
     @Test
-    void portableServicesRepeatTheGoldenRunAndRefuseANativeRun(@TempDir Path tmp) throws Exception {
+    void portableServicesRepeatTheGoldenRunAndRefuseNativeAndHugeRuns(@TempDir Path tmp) throws Exception {
         LocalDeployment.Ports ports = EndToEndTest.freePorts();
         DeploymentOptions d = EndToEndTest.options(tmp, ports);
         // the golden synthetic run's options (docs/results/golden/README.md)
@@ -55,6 +57,30 @@ class PortableNumericsEndToEndTest {
                     assertThat(dl.detail()).contains("asks for native numerics; this service computes portable");
                 });
             }
+            // a well-formed run far beyond the limits: refused by every service before it allocates anything
+            try (RunClient client = new RunClient(local.kafkaBootstrap())) {
+                client.publish(RunStarted.of("e2e-huge", ExperimentConfig.builder().clients(100_000_000).width(100_000)
+                        .numerics("portable").build(), Instant.now()));
+                List<DeadLetter> refused = List.of();
+                for (int i = 0; i < 100 && refused.size() < 3; i++) {
+                    Thread.sleep(300);
+                    refused = deadLetters(client, "e2e-huge");
+                }
+                assertThat(refused).hasSize(3).allSatisfy(dl -> {
+                    assertThat(dl.reason()).isEqualTo("LIMIT_EXCEEDED");
+                    assertThat(dl.detail()).contains("config.clients = 100000000 exceeds the limit 1024");
+                });
+            }
+            for (LocalDeployment.Service s : LocalDeployment.Service.values()) {
+                long t = System.nanoTime();
+                assertThat(local.ready(s)).as(s + " ready after the huge run").isTrue();
+                assertThat((System.nanoTime() - t) / 1e9).as(s + " answers within 2 s").isLessThan(2.0);
+            }
+            // ... and the next run is unharmed: the golden numbers again
+            Path next = RunCommand.execute(c, "e2e-portable-2", d, new PrintStream(console, true));
+            assertThat(Files.readString(next.resolve("rounds.csv"))).as(console.toString())
+                    .isEqualTo(Files.readString(GOLDEN.resolve("rounds.csv")));
+
             // the same deployment cannot be reused for a native run: its processes are portable for life
             assertThatThrownBy(() -> LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs-2"), ports,
                     Numerics.NATIVE, m -> { })).isInstanceOf(IOException.class)

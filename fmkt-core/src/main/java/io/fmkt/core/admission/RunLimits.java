@@ -20,7 +20,7 @@ import java.util.Locale;
  * @param probeImages        probe images of a feature snapshot
  * @param imagesPerClient    training images of one client (the cap, or its share of the data)
  * @param syntheticImages    generated images of a synthetic run, training and test together
- * @param memoryBytes        what a client-service instance may hold for a run's models
+ * @param memoryBytes        what a service may hold for one step's models (see {@link #memoryEstimate})
  */
 public record RunLimits(int clients, int clientsPerInstance, int width, int rounds, int epochs, int batchSize,
         int probeImages, int imagesPerClient, int syntheticImages, long memoryBytes) {
@@ -30,8 +30,12 @@ public record RunLimits(int clients, int clientsPerInstance, int width, int roun
             8L << 30);
     /** The number of CIFAR-10 training images: a run's data cannot hold more. */
     private static final int CIFAR_TRAIN = 50_000;
-    /** Models a client-service instance holds besides its clients': the working copies of a step. */
-    private static final int WORKING_MODELS = 2;
+    /**
+     * Model-sized tensors one step holds: a fusion's two models, their gradients and SGD momenta. No
+     * service holds more: a client's model lives in S3 between its steps (content-addressed, loaded
+     * when the client trains or fuses), so memory does not grow with the clients a service hosts.
+     */
+    static final int MODELS_PER_STEP = 6;
 
     /** One exceeded bound, in words that name the field, its value, the limit and the key raising it. */
     public record Violation(String field, String value, String limit, String key) {
@@ -89,8 +93,8 @@ public record RunLimits(int clients, int clientsPerInstance, int width, int roun
         if (v.isEmpty()) {
             double need = memoryEstimate(c);
             if (need > memoryBytes) {
-                v.add(new Violation("memory", String.format(Locale.ROOT, "%.0f MiB (%d models of width %d)",
-                        need / (1 << 20), modelsHeld(c), c.width()), (memoryBytes >> 20) + " MiB",
+                v.add(new Violation("memory", String.format(Locale.ROOT, "%.0f MiB (%d model-sized tensors of width"
+                        + " %d)", need / (1 << 20), MODELS_PER_STEP, c.width()), (memoryBytes >> 20) + " MiB",
                         "fmkt.limits.memory-bytes"));
             }
         }
@@ -112,13 +116,9 @@ public record RunLimits(int clients, int clientsPerInstance, int width, int roun
         }
     }
 
-    /** Bytes a client-service instance needs for the run's models: its hosted share plus working copies. */
+    /** Bytes of model-sized tensors a service holds for one step of the run ({@link #MODELS_PER_STEP}). */
     public double memoryEstimate(ExperimentConfig c) {
-        return (double) modelBytes(c.width()) * modelsHeld(c);
-    }
-
-    private int modelsHeld(ExperimentConfig c) {
-        return Math.min(c.clients(), clientsPerInstance) + WORKING_MODELS;
+        return (double) modelBytes(c.width()) * MODELS_PER_STEP;
     }
 
     /**

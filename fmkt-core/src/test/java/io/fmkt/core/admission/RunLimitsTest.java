@@ -51,17 +51,19 @@ class RunLimitsTest {
     }
 
     @Test
-    void theMemoryEstimateIsModelsHeldTimesModelBytes() {
-        ExperimentConfig big = ExperimentConfig.builder().clients(64).pairs(2).width(128).build();
-        // 64 hosted + 2 working models of width 128: 66 x 178.6 MB = 11.0 GiB > 8 GiB
-        assertThat(L.memoryEstimate(big)).isEqualTo(66.0 * RunLimits.modelBytes(128));
-        assertThat(L.check(big)).singleElement().satisfies(v -> {
+    void theMemoryEstimateIsOneStepsTensorsTimesModelBytes() {
+        ExperimentConfig wide = ExperimentConfig.builder().width(128).build();
+        // two models, their gradients and momenta of width 128: 6 x 170.4 MiB = 1023 MiB
+        assertThat(L.memoryEstimate(wide)).isEqualTo(6.0 * RunLimits.modelBytes(128));
+        assertThat(L.check(wide)).isEmpty();
+        RunLimits small = RunLimits.fromEnvironment(Map.of("FMKT_LIMITS_MEMORY_BYTES", Long.toString(512L << 20)));
+        assertThat(small.check(wide)).singleElement().satisfies(v -> {
             assertThat(v.field()).isEqualTo("memory");
-            assertThat(v.message()).contains("66 models of width 128").contains("8192 MiB")
+            assertThat(v.message()).contains("1023 MiB (6 model-sized tensors of width 128)").contains("512 MiB")
                     .contains("fmkt.limits.memory-bytes");
         });
-        RunLimits fewerPerInstance = RunLimits.fromEnvironment(Map.of("FMKT_LIMITS_CLIENTS_PER_INSTANCE", "16"));
-        assertThat(fewerPerInstance.check(big)).isEmpty(); // 18 models: 3.0 GiB
+        // it does not grow with the clients: their models live in S3 between steps
+        assertThat(L.memoryEstimate(wide.toBuilder().clients(1024).build())).isEqualTo(L.memoryEstimate(wide));
     }
 
     @Test

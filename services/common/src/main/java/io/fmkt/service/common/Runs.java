@@ -23,8 +23,18 @@ public class Runs {
     private static final int DATA_CACHE = 2;
 
     private final Map<String, RunStarted> runs = new ConcurrentHashMap<>();
-    /** Runs refused at admission, with why: their events are refused for the same reason, at once. */
-    private final Map<String, WireException> refused = new ConcurrentHashMap<>();
+    /**
+     * Runs refused at admission, with why: their events are refused for the same reason, at once. The
+     * most recent {@value #REFUSED_KEPT} only (guarded by this), so a flood of bad runs cannot grow it;
+     * an older one's events wait and are refused as of an unknown run.
+     */
+    private static final int REFUSED_KEPT = 1024;
+    private final Map<String, WireException> refused = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, WireException> e) {
+            return size() > REFUSED_KEPT;
+        }
+    };
     private final Map<String, ExperimentData> data = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, ExperimentData> e) {
