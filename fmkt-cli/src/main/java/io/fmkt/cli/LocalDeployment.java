@@ -58,9 +58,11 @@ public final class LocalDeployment implements AutoCloseable {
     /** What each entry of {@link #started} is ("local-stack", "client-service", ...). */
     private final List<String> names = new ArrayList<>();
     private final Consumer<String> log;
+    private final Path stateDir;
 
-    private LocalDeployment(Path home, Ports ports, Consumer<String> log) {
+    private LocalDeployment(Path home, Path stateDir, Ports ports, Consumer<String> log) {
         this.home = home;
+        this.stateDir = stateDir;
         this.ports = ports;
         this.log = log;
     }
@@ -94,7 +96,7 @@ public final class LocalDeployment implements AutoCloseable {
      */
     public static LocalDeployment startOrReuse(Path home, Path stateDir, Path logDir, Ports ports,
             Numerics numerics, Consumer<String> log, boolean withServices) throws IOException, InterruptedException {
-        LocalDeployment d = new LocalDeployment(home, ports, log);
+        LocalDeployment d = new LocalDeployment(home, stateDir, ports, log);
         try {
             Files.createDirectories(logDir);
             d.ensureStack(stateDir, logDir);
@@ -186,6 +188,9 @@ public final class LocalDeployment implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         // The secret goes through the environment, not the command line (visible in ps).
         pb.environment().put("FMKT_S3_SECRET_KEY", SECRET_KEY);
+        if (s == Service.EVAL) {
+            pb.environment().put("FMKT_EVAL_OPERATOR_PASSWORD", operatorPassword());
+        }
         started.add(start(pb, logDir.resolve(s.dir + ".log")));
         names.add(s.dir);
         log.accept("starting " + s.dir + " on port " + ports.of(s) + " (log: " + logDir.resolve(s.dir + ".log") + ")");
@@ -228,6 +233,25 @@ public final class LocalDeployment implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * The password of user {@code operator} on the eval-service this deployment starts (its
+     * {@code POST /replays}): made at random once and kept, owner-readable only, in the state dir.
+     */
+    public String operatorPassword() throws IOException {
+        Path file = stateDir.resolve("operator-password");
+        if (!Files.exists(file)) {
+            Files.createDirectories(stateDir);
+            byte[] secret = new byte[24];
+            new java.security.SecureRandom().nextBytes(secret);
+            Path tmp = Files.createTempFile(stateDir, "operator-password", ".tmp",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return Files.readString(file).trim();
     }
 
     /** The numerics a running service reports in its readiness check ("unknown" if it says none). */

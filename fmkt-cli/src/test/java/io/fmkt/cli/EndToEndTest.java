@@ -170,9 +170,18 @@ class EndToEndTest {
             // the cluster entry: eval-service replays from Kafka and S3 alone and publishes the linked run
             HttpClient http = HttpClient.newHttpClient();
             String eval = local.serviceUrl(LocalDeployment.Service.EVAL);
-            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(eval
-                    + "/replays?run=e2e-1&mode=refuse&id=e2e-1-rest")).POST(HttpRequest.BodyPublishers.noBody())
+            // starting a replay needs the operator's credentials: without them, 401 and nothing starts
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(eval
+                    + "/replays?run=e2e-1&mode=refuse&id=e2e-1-anon")).POST(HttpRequest.BodyPublishers.noBody())
                     .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(eval + "/replays/e2e-1-anon")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+            String operator = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    ("operator:" + local.operatorPassword()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(eval
+                    + "/replays?run=e2e-1&mode=refuse&id=e2e-1-rest")).header("Authorization", operator)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).as(post.body()).isEqualTo(202);
             String status = awaitBody(http, eval + "/replays/e2e-1-rest", b -> !b.contains("\"running\""));
             assertThat(status).contains("\"state\":\"done\"");
@@ -181,7 +190,8 @@ class EndToEndTest {
             assertThat(rest).hasSize(1 + c.rounds());
             assertThat(rest.subList(1, rest.size())).allSatisfy(row -> assertThat(row.split(",")[3]).isEqualTo("0.0000"));
             HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(eval + "/replays?run=no-such-run"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", operator).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(missing.statusCode()).isEqualTo(404);
             assertThat(missing.body()).contains("no-such-run").contains("no RunStarted");
             // both replays are on the dashboard's gauges like a live run, and no live service trained for them

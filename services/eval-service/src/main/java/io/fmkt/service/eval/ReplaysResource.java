@@ -2,6 +2,7 @@ package io.fmkt.service.eval;
 
 import io.fmkt.core.protocol.Replay;
 import io.fmkt.core.protocol.ReplayComparison;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
@@ -26,7 +27,9 @@ public class ReplaysResource {
     @Inject
     ReplayService replays;
 
+    /** Starts work and publishes runs: the {@code operator} role only (HTTP basic, {@link OperatorIdentityProvider}). */
     @POST
+    @RolesAllowed(OperatorIdentityProvider.ROLE)
     @Produces(MediaType.APPLICATION_JSON)
     public Response start(@QueryParam("run") String run, @QueryParam("mode") @DefaultValue("reevaluate") String mode,
             @QueryParam("from") @DefaultValue("1") int from, @QueryParam("to") Integer to,

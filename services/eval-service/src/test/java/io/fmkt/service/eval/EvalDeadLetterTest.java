@@ -57,4 +57,18 @@ class EvalDeadLetterTest {
                 .body(containsString("fmkt_dead_letters_total{reason=\"MALFORMED_JSON\",topic=\"fmkt.models\"}"))
                 .body(containsString("fmkt_dead_letters_total{reason=\"UNKNOWN_TYPE\",topic=\"fmkt.fused\"}"));
     }
+
+    /** Starting a replay needs the operator's credentials; health and metrics stay open. */
+    @Test
+    void startingAReplayNeedsTheOperatorRole() {
+        given().post("/replays?run=no-such-run").then().statusCode(401);
+        given().auth().preemptive().basic("operator", "wrong").post("/replays?run=no-such-run").then().statusCode(401);
+        given().auth().preemptive().basic("someone", "test-operator-secret").post("/replays?run=no-such-run").then()
+                .statusCode(401);
+        // authenticated: the request itself is looked at (an unknown run: 404 naming it)
+        given().auth().preemptive().basic("operator", "test-operator-secret").post("/replays?run=no-such-run").then()
+                .statusCode(404).body(containsString("no-such-run"));
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200);
+    }
 }
