@@ -46,12 +46,7 @@ class PortableNumericsEndToEndTest {
 
             try (RunClient client = new RunClient(local.kafkaBootstrap())) {
                 client.publish(RunStarted.of("e2e-native", c.toBuilder().numerics("native").build(), Instant.now()));
-                List<DeadLetter> refused = List.of();
-                for (int i = 0; i < 100 && refused.size() < 3; i++) {
-                    Thread.sleep(300);
-                    refused = deadLetters(client, "e2e-native");
-                }
-                assertThat(refused).hasSize(3).allSatisfy(dl -> {
+                assertThat(awaitDeadLetters(client, "e2e-native", 3)).hasSize(3).allSatisfy(dl -> {
                     assertThat(dl.reason()).isEqualTo("NUMERICS_MISMATCH");
                     assertThat(dl.originalTopic()).isEqualTo(Topics.RUNS);
                     assertThat(dl.detail()).contains("asks for native numerics; this service computes portable");
@@ -61,12 +56,7 @@ class PortableNumericsEndToEndTest {
             try (RunClient client = new RunClient(local.kafkaBootstrap())) {
                 client.publish(RunStarted.of("e2e-huge", ExperimentConfig.builder().clients(100_000_000).width(100_000)
                         .numerics("portable").build(), Instant.now()));
-                List<DeadLetter> refused = List.of();
-                for (int i = 0; i < 100 && refused.size() < 3; i++) {
-                    Thread.sleep(300);
-                    refused = deadLetters(client, "e2e-huge");
-                }
-                assertThat(refused).hasSize(3).allSatisfy(dl -> {
+                assertThat(awaitDeadLetters(client, "e2e-huge", 3)).hasSize(3).allSatisfy(dl -> {
                     assertThat(dl.reason()).isEqualTo("LIMIT_EXCEEDED");
                     assertThat(dl.detail()).contains("config.clients = 100000000 exceeds the limit 1024");
                 });
@@ -91,10 +81,16 @@ class PortableNumericsEndToEndTest {
         }
     }
 
-    private static List<DeadLetter> deadLetters(RunClient client, String runId) {
+    /** The run's dead letters, once there are {@code n} (one per service) or after 30 s. */
+    private static List<DeadLetter> awaitDeadLetters(RunClient client, String runId, int n) throws InterruptedException {
         WireCodec codec = new WireCodec();
-        return client.readAll(List.of(Topics.DLQ)).stream().map(ConsumerRecord::value).map(codec::decodeAny)
-                .filter(m -> m instanceof DeadLetter dl && runId.equals(dl.runId())).map(m -> (DeadLetter) m)
-                .toList();
+        List<DeadLetter> found = List.of();
+        for (int i = 0; i < 100 && found.size() < n; i++) {
+            Thread.sleep(300);
+            found = client.readAll(List.of(Topics.DLQ)).stream().map(ConsumerRecord::value).map(codec::decodeAny)
+                    .filter(m -> m instanceof DeadLetter dl && runId.equals(dl.runId())).map(m -> (DeadLetter) m)
+                    .toList();
+        }
+        return found;
     }
 }
