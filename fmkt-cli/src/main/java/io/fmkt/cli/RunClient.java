@@ -163,7 +163,7 @@ public final class RunClient implements AutoCloseable {
     }
 
     /** The run did not finish: the message says why. */
-    public static final class RunFailedException extends RuntimeException {
+    public static final class RunFailedException extends IllegalStateException { // one line at the CLI, exit 2
         public RunFailedException(String message) {
             super(message);
         }
