@@ -31,7 +31,8 @@ for kv in num.network.threads=2 num.io.threads=2 background.threads=2 log.cleane
 done
 jvm=(java ${KAFKA_HEAP_OPTS:--Xmx512m} ${KAFKA_JVM_OPTS:-} -XX:+ExitOnOutOfMemoryError
      "-Dorg.slf4j.simpleLogger.defaultLogLevel=${KAFKA_LOG_LEVEL:-warn}"
-     -Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info -cp "$libs/*")
+     -Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info
+     -Dorg.slf4j.simpleLogger.log.kafka.server.BrokerLifecycleManager=info -cp "$libs/*")
 "${jvm[@]}" kafka.tools.StorageTool format --config "$props" --cluster-id "${CLUSTER_ID:?set CLUSTER_ID}" \
   --ignore-formatted
 exec "${jvm[@]}" kafka.Kafka "$props"

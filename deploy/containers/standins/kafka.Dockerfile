@@ -16,6 +16,7 @@ COPY kafka-run.sh kafka-tool.sh /opt/kafka/bin/
 RUN chmod 0755 /opt/kafka/bin/kafka-run.sh /opt/kafka/bin/kafka-tool.sh \
  && ln -s kafka-tool.sh /opt/kafka/bin/kafka-topics.sh \
  && ln -s kafka-tool.sh /opt/kafka/bin/kafka-broker-api-versions.sh \
+ && mkdir -p /etc/kafka/docker && ln -s /opt/kafka/bin/kafka-run.sh /etc/kafka/docker/run \
  && groupadd --system --gid 1000 appuser \
  && useradd --system --uid 1000 --gid 1000 --no-create-home --shell /usr/sbin/nologin appuser \
  && mkdir -p /var/lib/kafka/data && chown 1000:1000 /var/lib/kafka/data
@@ -24,4 +25,7 @@ COPY --from=tools /opt/standin /opt/standin
 ENV LANG=C.UTF-8
 USER 1000:1000
 EXPOSE 9092
-ENTRYPOINT ["/opt/kafka/bin/kafka-run.sh"]
+# A command, not an entry point, and /etc/kafka/docker/run, as in apache/kafka: Testcontainers'
+# KafkaContainer replaces the command by a script that exports the advertised listeners and then
+# runs /etc/kafka/docker/run (deploy/containers/testcontainers.sh).
+CMD ["/opt/kafka/bin/kafka-run.sh"]
