@@ -7,6 +7,8 @@
 #   replicas), FMKT_MAX_CLIENTS=64 (largest run the deployment accepts)
 #   -> FMKT_INSTANCE=2, FMKT_CLIENT_IDS=2,6,10,...,62 (every client id i with i % replicas == ordinal)
 # Every id below FMKT_MAX_CLIENTS is then hosted by exactly one pod, whatever a run's --clients.
+# FMKT_HTTP_PORT (set by the image to the service's port) is the HTTP port unless QUARKUS_HTTP_PORT
+# is set: Quarkus itself only reads quarkus.http.port / QUARKUS_HTTP_PORT.
 # FMKT_ENTRYPOINT_DRY_RUN=1 prints the derived settings and the command instead of running it.
 set -euo pipefail
 
@@ -34,6 +36,10 @@ if [[ -z "${FMKT_CLIENT_IDS:-}" && -n "${FMKT_CLIENT_REPLICAS:-}" ]]; then
   export FMKT_INSTANCE="$ordinal" FMKT_CLIENT_IDS="$ids"
 fi
 
+if [[ -n "${FMKT_HTTP_PORT:-}" && -z "${QUARKUS_HTTP_PORT:-}" ]]; then
+  export QUARKUS_HTTP_PORT="$FMKT_HTTP_PORT"
+fi
+
 # Word splitting of JAVA_OPTS is intended (several flags in one variable).
 # shellcheck disable=SC2206
 cmd=(java ${JAVA_OPTS:-} -jar "${FMKT_APP_DIR:-/deployments}/quarkus-run.jar" "$@")
@@ -41,6 +47,7 @@ if [[ -n "${FMKT_ENTRYPOINT_DRY_RUN:-}" ]]; then
   echo "FMKT_INSTANCE=${FMKT_INSTANCE:-}"
   echo "FMKT_CLIENT_IDS=${FMKT_CLIENT_IDS:-}"
   echo "${cmd[*]}"
+  echo "QUARKUS_HTTP_PORT=${QUARKUS_HTTP_PORT:-}"
   exit 0
 fi
 exec "${cmd[@]}"

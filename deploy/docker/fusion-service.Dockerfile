@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # fmkt-fusion-service (JVM mode). GENERATED from deploy/docker/Dockerfile.template by
 # deploy/docker/generate.sh: edit the template, not this file (the three Dockerfiles differ only in
 # the service name and port). Build context: the repository root, after the Maven build:
@@ -6,20 +5,28 @@
 #   ./mvnw -B package -DskipTests
 #   docker build -f deploy/docker/fusion-service.Dockerfile -t fmkt/fusion-service:0.1.0 .
 #
-# Not built on the machines this project was written on (no Docker engine there); the warm-up
-# program and the entrypoint were run there on their own (see deploy/README.md).
+# The base images are build arguments; the defaults are the public Temurin images. With no registry,
+# deploy/containers/bases.sh makes Debian-based ones here, and then:
+#   docker build --build-arg JDK_IMAGE=fmkt-base/jdk:17 --build-arg JRE_IMAGE=fmkt-base/jre:17 ...
+# (deploy/containers/images.sh does that). No `syntax` directive and nothing that needs a newer
+# Dockerfile frontend than Docker 20.10's: builds with BuildKit or the legacy builder, offline.
+ARG JDK_IMAGE=eclipse-temurin:17-jdk
+ARG JRE_IMAGE=eclipse-temurin:17-jre
 
 # --- stage 1: compile the DJL warm-up (reflection only, so it needs no class path) ---------------
-FROM eclipse-temurin:17-jdk AS warmup
+FROM ${JDK_IMAGE} AS warmup
 COPY deploy/docker/DjlWarmup.java /src/DjlWarmup.java
 RUN javac -d /warmup /src/DjlWarmup.java
 
 # --- stage 2: the runtime image -----------------------------------------------------------------
-FROM eclipse-temurin:17-jre
+FROM ${JRE_IMAGE}
 ARG FMKT_UID=10001
 
+# Root-owned and not writable by the app user; made executable here (COPY's chmod flag needs a newer frontend).
+COPY deploy/docker/entrypoint.sh deploy/docker/healthcheck.sh /opt/fmkt/
 # A fixed non-root user; on Kubernetes runAsUser/runAsGroup/fsGroup use the same ids.
-RUN groupadd --system --gid ${FMKT_UID} fmkt \
+RUN chmod 0755 /opt/fmkt/entrypoint.sh /opt/fmkt/healthcheck.sh \
+ && groupadd --system --gid ${FMKT_UID} fmkt \
  && useradd --system --uid ${FMKT_UID} --gid fmkt --home-dir /deployments --no-create-home \
       --shell /usr/sbin/nologin fmkt \
  && mkdir -p /deployments /opt/djl /opt/fmkt \
@@ -42,7 +49,6 @@ COPY --chown=${FMKT_UID}:${FMKT_UID} services/fusion-service/target/quarkus-app/
 COPY --chown=${FMKT_UID}:${FMKT_UID} services/fusion-service/target/quarkus-app/app/ /deployments/app/
 COPY --chown=${FMKT_UID}:${FMKT_UID} services/fusion-service/target/quarkus-app/quarkus/ /deployments/quarkus/
 COPY --from=warmup /warmup /opt/fmkt/warmup
-COPY --chmod=0755 deploy/docker/entrypoint.sh deploy/docker/healthcheck.sh /opt/fmkt/
 
 USER ${FMKT_UID}:${FMKT_UID}
 # Extract libtorch + the DJL JNI library from the pytorch-native-cpu / pytorch-jni jars into

@@ -33,7 +33,13 @@ class DockerImagesTest {
     void theImageIsJvmModeNonRootWithDjlNativesExtractedAtBuildTime() {
         String d = Repo.read(DOCKER.resolve("Dockerfile.template"));
         List<String> froms = d.lines().filter(l -> l.startsWith("FROM ")).toList();
-        assertThat(froms.get(froms.size() - 1)).as("runtime base").isEqualTo("FROM eclipse-temurin:17-jre");
+        assertThat(froms.get(froms.size() - 1)).as("runtime base").isEqualTo("FROM ${JRE_IMAGE}");
+        assertThat(froms.get(0)).as("build stage base").isEqualTo("FROM ${JDK_IMAGE} AS warmup");
+        // Base images are build arguments; the defaults stay the public images.
+        assertThat(d).contains("\nARG JDK_IMAGE=eclipse-temurin:17-jdk\n", "\nARG JRE_IMAGE=eclipse-temurin:17-jre\n");
+        assertThat(d.indexOf("\nARG JRE_IMAGE=")).as("global ARG, before the first FROM").isLessThan(d.indexOf("\nFROM "));
+        // A Docker 20.10 engine with no registry builds it: no frontend image, no COPY --chmod.
+        assertThat(d).doesNotContain("# syntax=", "--chmod");
         assertThat(d).contains("target/quarkus-app/lib/", "target/quarkus-app/app/", "target/quarkus-app/quarkus/",
                 "target/quarkus-app/*.jar");
         int user = d.indexOf("\nUSER ");
@@ -77,6 +83,14 @@ class DockerImagesTest {
     }
 
     @Test
+    void theHttpPortFollowsFmktHttpPortUnlessQuarkusHttpPortIsSet() throws Exception {
+        assertThat(entrypoint(Map.of("FMKT_HTTP_PORT", "18081"))).containsEntry("QUARKUS_HTTP_PORT", "18081");
+        assertThat(entrypoint(Map.of("FMKT_HTTP_PORT", "18081", "QUARKUS_HTTP_PORT", "9999")))
+                .containsEntry("QUARKUS_HTTP_PORT", "9999");
+        assertThat(entrypoint(Map.of())).containsEntry("QUARKUS_HTTP_PORT", "");
+    }
+
+    @Test
     void theEntrypointRefusesAnOrdinalOutsideTheReplicas() throws Exception {
         Process p = start(Map.of("POD_NAME", "fmkt-client-service-3", "FMKT_CLIENT_REPLICAS", "3"));
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -98,12 +112,13 @@ class DockerImagesTest {
             m.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1));
         }
         m.put("cmd", lines.get(2));
+        m.put("QUARKUS_HTTP_PORT", lines.get(3).substring("QUARKUS_HTTP_PORT=".length()));
         return m;
     }
 
     static Process start(Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("bash", DOCKER.resolve("entrypoint.sh").toString());
-        pb.environment().keySet().removeIf(k -> k.startsWith("FMKT_") || k.equals("POD_NAME") || k.equals("JAVA_OPTS"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("FMKT_") || k.startsWith("QUARKUS_") || k.equals("POD_NAME") || k.equals("JAVA_OPTS"));
         pb.environment().putAll(env);
         pb.environment().put("FMKT_ENTRYPOINT_DRY_RUN", "1");
         return pb.start();
