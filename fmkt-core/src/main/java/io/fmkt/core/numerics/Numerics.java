@@ -18,14 +18,17 @@ public enum Numerics {
     NATIVE(Map.of(), 0, 0),
     /**
      * ATen's AVX2 kernels, oneDNN capped at AVX2, MKL's AVX2 code path in strict reproducibility mode,
-     * two intra-op threads (whatever the core count) and one inter-op thread.
+     * two intra-op threads (whatever the core count, never adjusted dynamically) and one inter-op thread.
      */
     PORTABLE(Map.of(
             "ATEN_CPU_CAPABILITY", "avx2",
             "ONEDNN_MAX_CPU_ISA", "AVX2",
             "MKL_CBWR", "AVX2,STRICT",
             "OMP_NUM_THREADS", "2",
-            "MKL_NUM_THREADS", "2"), 2, 1);
+            "MKL_NUM_THREADS", "2",
+            // no library may pick fewer threads on its own (libgomp would by the load average)
+            "OMP_DYNAMIC", "FALSE",
+            "MKL_DYNAMIC", "FALSE"), 2, 1);
 
     private final Map<String, String> environment;
     private final int intraOpThreads;

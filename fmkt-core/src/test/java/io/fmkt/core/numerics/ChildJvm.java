@@ -26,7 +26,7 @@ final class ChildJvm {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         // A clean slate for the knobs under test: the parent's settings must not leak into the child.
         for (String k : List.of("ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "MKL_CBWR", "MKL_ENABLE_INSTRUCTIONS",
-                "OMP_NUM_THREADS", "MKL_NUM_THREADS")) {
+                "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OMP_DYNAMIC", "MKL_DYNAMIC")) {
             pb.environment().remove(k);
         }
         pb.environment().put("DJL_OFFLINE", "true");

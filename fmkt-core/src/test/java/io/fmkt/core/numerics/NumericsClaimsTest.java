@@ -73,7 +73,8 @@ class NumericsClaimsTest {
     @Test
     void portableIgnoresEveryKnobSetOutside() throws Exception {
         Map<String, String> hostile = Map.of("ATEN_CPU_CAPABILITY", "default", "ONEDNN_MAX_CPU_ISA", "SSE41",
-                "MKL_CBWR", "COMPATIBLE", "OMP_NUM_THREADS", "1", "MKL_NUM_THREADS", "1");
+                "MKL_CBWR", "COMPATIBLE", "OMP_NUM_THREADS", "1", "MKL_NUM_THREADS", "1", "OMP_DYNAMIC", "TRUE",
+                "MKL_DYNAMIC", "TRUE");
         assertThat(digest(hostile, List.of(), "portable")).isEqualTo(pinnedDigest);
     }
 

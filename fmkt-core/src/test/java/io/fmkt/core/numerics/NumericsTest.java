@@ -34,7 +34,7 @@ class NumericsTest {
     @Test
     void portablePinsEveryKnobAndTheThreads() {
         assertThat(Numerics.PORTABLE.environment()).containsOnlyKeys("ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA",
-                "MKL_CBWR", "OMP_NUM_THREADS", "MKL_NUM_THREADS");
+                "MKL_CBWR", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OMP_DYNAMIC", "MKL_DYNAMIC");
         assertThat(Numerics.PORTABLE.intraOpThreads()).isEqualTo(2);
         assertThat(Numerics.NATIVE.environment()).isEmpty();
     }
