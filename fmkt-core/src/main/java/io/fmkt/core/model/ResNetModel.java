@@ -70,7 +70,7 @@ public final class ResNetModel implements AutoCloseable {
                 case GAMMA, RUNNING_VAR -> java.util.Arrays.fill(v, 1f);
                 default -> { } // BETA, RUNNING_MEAN: zeros
             }
-            p.getArray().set(v);
+            write(p.getArray(), v);
         }
         m.enableGradients();
         return m;
@@ -155,8 +155,19 @@ public final class ResNetModel implements AutoCloseable {
         // Leaf tensors that require gradients may only be written in place outside grad mode.
         try (NoGrad ignored = NoGrad.enter()) {
             for (int i = 0; i < values.length; i++) {
-                parameters.get(i).getArray().set(values[i]);
+                write(parameters.get(i).getArray(), values[i]);
             }
+        }
+    }
+
+    /**
+     * Copies {@code v} into {@code target}'s own storage. Not {@code NDArray.set(Buffer)}: in DJL 0.36
+     * that makes the tensor's storage a pointer into a Java direct buffer (no copy), with malloc's
+     * alignment (which then varies with the heap's history) and a lifetime that the GC decides.
+     */
+    private static void write(NDArray target, float[] v) {
+        try (NDManager tmp = NDManager.newBaseManager()) {
+            target.set(new ai.djl.ndarray.index.NDIndex(":"), tmp.create(v, target.getShape()));
         }
     }
 
