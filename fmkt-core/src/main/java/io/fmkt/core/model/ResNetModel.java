@@ -166,7 +166,8 @@ public final class ResNetModel implements AutoCloseable {
      * alignment (which then varies with the heap's history) and a lifetime that the GC decides.
      */
     private static void write(NDArray target, float[] v) {
-        try (NDManager tmp = NDManager.newBaseManager()) {
+        // Grad mode off: a parameter that requires gradients may only be written in place without it.
+        try (NoGrad ignored = NoGrad.enter(); NDManager tmp = NDManager.newBaseManager()) {
             target.set(new ai.djl.ndarray.index.NDIndex(":"), tmp.create(v, target.getShape()));
         }
     }
