@@ -56,15 +56,23 @@ public record RunLimits(int clients, int clientsPerInstance, int width, int roun
                 intOf(env, "width", d.width), intOf(env, "rounds", d.rounds), intOf(env, "epochs", d.epochs),
                 intOf(env, "batch-size", d.batchSize), intOf(env, "probe-images", d.probeImages),
                 intOf(env, "images-per-client", d.imagesPerClient), intOf(env, "synthetic-images", d.syntheticImages),
-                Long.parseLong(env.getOrDefault(envName("memory-bytes"), Long.toString(d.memoryBytes))));
+                numberOf(env, "memory-bytes", d.memoryBytes, Long.MAX_VALUE));
     }
 
     private static int intOf(java.util.Map<String, String> env, String key, int fallback) {
+        return (int) numberOf(env, key, fallback, Integer.MAX_VALUE);
+    }
+
+    private static long numberOf(java.util.Map<String, String> env, String key, long fallback, long max) {
         String v = env.get(envName(key));
         try {
-            return v == null ? fallback : Integer.parseInt(v.trim());
+            long n = v == null ? fallback : Long.parseLong(v.trim());
+            if (n < 0 || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(envName(key) + " must be a whole number, got '" + v + "'");
+            throw new IllegalArgumentException(envName(key) + " must be a whole number in 0.." + max + ", got '" + v + "'");
         }
     }
 

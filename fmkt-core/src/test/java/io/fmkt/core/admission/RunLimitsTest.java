@@ -79,7 +79,9 @@ class RunLimitsTest {
         assertThat(l.memoryBytes()).isEqualTo(1024);
         assertThat(l.width()).isEqualTo(L.width());
         assertThatThrownBy(() -> RunLimits.fromEnvironment(Map.of("FMKT_LIMITS_WIDTH", "wide")))
-                .hasMessageContaining("FMKT_LIMITS_WIDTH must be a whole number, got 'wide'");
+                .hasMessageContaining("FMKT_LIMITS_WIDTH must be a whole number in 0..2147483647, got 'wide'");
+        assertThatThrownBy(() -> RunLimits.fromEnvironment(Map.of("FMKT_LIMITS_MEMORY_BYTES", "8G")))
+                .hasMessageContaining("FMKT_LIMITS_MEMORY_BYTES must be a whole number").hasMessageContaining("'8G'");
         assertThat(L.checkHosted(65)).singleElement().extracting(RunLimits.Violation::key)
                 .isEqualTo("fmkt.limits.clients-per-instance");
     }
