@@ -24,15 +24,34 @@ public class RunHistory {
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrap;
 
+    /** The channels' security settings, so this reader authenticates like them on a secured broker. */
+    @ConfigProperty(name = "kafka.security.protocol")
+    java.util.Optional<String> securityProtocol;
+
+    @ConfigProperty(name = "kafka.sasl.mechanism")
+    java.util.Optional<String> saslMechanism;
+
+    @ConfigProperty(name = "kafka.sasl.jaas.config")
+    java.util.Optional<String> saslJaasConfig;
+
     @jakarta.inject.Inject
     Admission admission;
+
+    private java.util.Map<String, Object> kafka() {
+        java.util.Map<String, Object> c = new java.util.HashMap<>();
+        c.put("bootstrap.servers", bootstrap);
+        securityProtocol.ifPresent(v -> c.put("security.protocol", v));
+        saslMechanism.ifPresent(v -> c.put("sasl.mechanism", v));
+        saslJaasConfig.ifPresent(v -> c.put("sasl.jaas.config", v));
+        return c;
+    }
 
     /**
      * The run's RunStarted from the compacted runs topic, or null: how a restarted instance takes up
      * a run whose RunStarted it had already consumed before it lost its state.
      */
     public RunStarted runStarted(String runId) {
-        try (LogReader reader = new LogReader(bootstrap)) {
+        try (LogReader reader = new LogReader(kafka())) {
             return reader.read(runId, List.of(io.fmkt.core.wire.Topics.RUNS), null).stream()
                     .filter(m -> m instanceof RunStarted).map(m -> (RunStarted) m).findFirst().orElse(null);
         }
@@ -60,7 +79,7 @@ public class RunHistory {
 
     /** What the log holds about {@code runId}: its RunStarted, and its events from {@code since} (null: the start). */
     public io.fmkt.core.protocol.Replay.Log log(String runId, Instant since) {
-        try (LogReader reader = new LogReader(bootstrap)) {
+        try (LogReader reader = new LogReader(kafka())) {
             return io.fmkt.core.protocol.Replay.Log.read(reader, runId, since);
         }
     }
@@ -72,7 +91,7 @@ public class RunHistory {
      */
     public List<RoundMessage> events(RunStarted run, Collection<String> topics) {
         Instant since = Instant.parse(run.createdAt()).minus(CLOCK_SKEW);
-        try (LogReader reader = new LogReader(bootstrap)) {
+        try (LogReader reader = new LogReader(kafka())) {
             List<WireMessage> all = reader.read(run.runId(), topics, since);
             return all.stream().filter(m -> m instanceof RoundMessage).map(m -> (RoundMessage) m).toList();
         }
