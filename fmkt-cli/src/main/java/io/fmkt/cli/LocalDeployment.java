@@ -75,10 +75,14 @@ public final class LocalDeployment implements AutoCloseable {
         return "127.0.0.1:" + ports.kafka();
     }
 
-    /** How the CLI reaches Kafka: as the operator principal when this state dir's Kafka is secured. */
+    /**
+     * How the CLI reaches Kafka: as the operator principal when this state dir's Kafka is secured; else
+     * as {@code FMKT_KAFKA_USERNAME} / {@code FMKT_KAFKA_PASSWORD} when set (a secured stack this CLI
+     * did not start: compose), else PLAINTEXT.
+     */
     public KafkaAccess kafka() {
         if (!Files.exists(kafkaUsersFile(stateDir))) {
-            return KafkaAccess.plaintext(kafkaBootstrap());
+            return KafkaAccess.fromEnvironment(kafkaBootstrap(), System.getenv());
         }
         try {
             return new KafkaAccess(kafkaBootstrap(), OPERATOR, kafkaUsers(stateDir).getProperty(OPERATOR));

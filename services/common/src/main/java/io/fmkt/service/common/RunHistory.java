@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * A run read back from the log: the events a service needs whenever it takes a run up (new, or lost
@@ -21,28 +20,20 @@ public class RunHistory {
     /** Producers' clocks may run behind the clock that stamped RunStarted (another machine). */
     static final Duration CLOCK_SKEW = Duration.ofHours(1);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
-    String bootstrap;
-
-    /** The channels' security settings, so this reader authenticates like them on a secured broker. */
-    @ConfigProperty(name = "kafka.security.protocol")
-    java.util.Optional<String> securityProtocol;
-
-    @ConfigProperty(name = "kafka.sasl.mechanism")
-    java.util.Optional<String> saslMechanism;
-
-    @ConfigProperty(name = "kafka.sasl.jaas.config")
-    java.util.Optional<String> saslJaasConfig;
+    /**
+     * The services' one Kafka configuration (every {@code kafka.*} key, env included: bootstrap,
+     * SASL, TLS), so this reader connects and authenticates exactly like the channels.
+     */
+    @jakarta.inject.Inject
+    @io.smallrye.common.annotation.Identifier("default-kafka-broker")
+    java.util.Map<String, Object> kafkaConfig;
 
     @jakarta.inject.Inject
     Admission admission;
 
     private java.util.Map<String, Object> kafka() {
-        java.util.Map<String, Object> c = new java.util.HashMap<>();
-        c.put("bootstrap.servers", bootstrap);
-        securityProtocol.ifPresent(v -> c.put("security.protocol", v));
-        saslMechanism.ifPresent(v -> c.put("sasl.mechanism", v));
-        saslJaasConfig.ifPresent(v -> c.put("sasl.jaas.config", v));
+        java.util.Map<String, Object> c = new java.util.HashMap<>(kafkaConfig);
+        c.putIfAbsent("bootstrap.servers", "localhost:9092");
         return c;
     }
 
