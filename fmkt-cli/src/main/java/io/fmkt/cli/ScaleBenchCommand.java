@@ -72,6 +72,11 @@ public final class ScaleBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "run seed (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
+    @Option(names = "--images-per-client", description = "synthetic training images per client, so that a"
+            + " round's work (Q local updates and fusions) does not shrink as N grows; 0: the default synthetic"
+            + " set for every N (default: ${DEFAULT-VALUE})")
+    int imagesPerClient = 100;
+
     @Option(names = "--out", description = "where bench-scale.csv, bench-scale-memory.csv and bench-scale.png go"
             + " (default: <results>/bench-scale)")
     Path out;
@@ -84,8 +89,12 @@ public final class ScaleBenchCommand implements Callable<Integer> {
             long kafkaMessages) {
     }
 
-    /** One service's memory at the end of a run. */
-    record Memory(int n, String service, long rssKiB, long peakKiB) {
+    /**
+     * One service's memory at the end of a run: resident set (VmRSS), its peak (VmHWM), and the Java heap
+     * in use right after a full GC (what the service retains; the RSS also holds garbage and heap the JVM
+     * grew into while allocating, and libtorch's native memory).
+     */
+    record Memory(int n, String service, long rssKiB, long peakKiB, long liveHeapKiB) {
     }
 
     @Override
@@ -106,8 +115,9 @@ public final class ScaleBenchCommand implements Callable<Integer> {
                         + " FMKT_LIMITS_CLIENTS_PER_INSTANCE=" + n + " ./fmkt bench-scale)");
             }
         }
-        o.printf("fmkt bench-scale: synthetic data, width %d, Q = %d, %d rounds, N in %s%n", width, pairs, rounds,
-                java.util.Arrays.toString(clients));
+        o.printf("fmkt bench-scale: synthetic data (%s), width %d, Q = %d, %d rounds, N in %s%n",
+                imagesPerClient > 0 ? imagesPerClient + " training images per client" : "the default set", width,
+                pairs, rounds, java.util.Arrays.toString(clients));
         for (int n : clients) {
             measure(config(n), all, memory, o);
         }
@@ -122,9 +132,13 @@ public final class ScaleBenchCommand implements Callable<Integer> {
 
     ExperimentConfig config(int n) {
         ExperimentOptions e = new ExperimentOptions();
-        new CommandLine(e).parseArgs("--data", "synthetic", "--clients", Integer.toString(n), "--pairs",
+        List<String> args = new ArrayList<>(List.of("--data", "synthetic", "--clients", Integer.toString(n), "--pairs",
                 Integer.toString(pairs), "--rounds", Integer.toString(rounds), "--width", Integer.toString(width),
-                "--seed", Long.toString(seed));
+                "--seed", Long.toString(seed)));
+        if (imagesPerClient > 0) { // the generator writes 5 batch files of this many images each
+            args.addAll(List.of("--synthetic-train", Integer.toString((n * imagesPerClient + 4) / 5)));
+        }
+        new CommandLine(e).parseArgs(args.toArray(String[]::new));
         return e.toConfig();
     }
 
@@ -191,7 +205,8 @@ public final class ScaleBenchCommand implements Callable<Integer> {
             for (LocalDeployment.Service s : LocalDeployment.Service.values()) {
                 Long pid = pids.get(s.dir);
                 long[] kib = pid == null ? new long[] {-1, -1} : rss(pid);
-                memory.add(new Memory(n, s.dir, kib[0], kib[1]));
+                long live = pid == null ? -1 : liveHeapKiB(pid, local.serviceUrl(s));
+                memory.add(new Memory(n, s.dir, kib[0], kib[1], live));
             }
             if (pids.isEmpty()) {
                 o.println("  (services reused, not started here: their memory is not measured)");
@@ -220,6 +235,33 @@ public final class ScaleBenchCommand implements Callable<Integer> {
         return v;
     }
 
+    /** Java heap in use after a full GC ({@code jcmd PID GC.run}, then the service's jvm_memory_used_bytes). */
+    static long liveHeapKiB(long pid, String serviceUrl) {
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                return -1;
+            }
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+        Matcher m = Pattern.compile("(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} (\\S+)$")
+                .matcher(scrape(serviceUrl));
+        double sum = 0;
+        boolean any = false;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+            any = true;
+        }
+        return any ? (long) (sum / 1024) : -1;
+    }
+
     private static String scrape(String serviceUrl) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(serviceUrl + "/q/metrics"))
@@ -246,10 +288,10 @@ public final class ScaleBenchCommand implements Callable<Integer> {
                     r.evalSeconds(), r.modelsEvaluated(), r.s3Bytes(), r.kafkaMessages()));
         }
         Files.writeString(dir.resolve("bench-scale.csv"), sb.toString());
-        StringBuilder mb = new StringBuilder("clients,service,rss_kib,peak_rss_kib\n");
+        StringBuilder mb = new StringBuilder("clients,service,rss_kib,peak_rss_kib,live_heap_kib\n");
         for (Memory m : memory) {
             mb.append(m.n()).append(',').append(m.service()).append(',').append(m.rssKiB()).append(',')
-                    .append(m.peakKiB()).append('\n');
+                    .append(m.peakKiB()).append(',').append(m.liveHeapKiB()).append('\n');
         }
         Files.writeString(dir.resolve("bench-scale-memory.csv"), mb.toString());
     }
@@ -258,7 +300,7 @@ public final class ScaleBenchCommand implements Callable<Integer> {
     static String table(List<Round> all, List<Memory> memory) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%6s %5s %9s %9s %8s %10s %9s   %s%n", "N", "round", "wall s",
-                "eval s", "models", "S3 MB", "Kafka msg", "RSS MiB client / fusion / eval (peak)"));
+                "eval s", "models", "S3 MB", "Kafka msg", "MiB client / fusion / eval: RSS (peak, live heap)"));
         for (int n : clientsOf(all)) {
             String mem = memoryLine(memory, n);
             for (Round r : all) {
@@ -276,8 +318,8 @@ public final class ScaleBenchCommand implements Callable<Integer> {
         List<String> parts = new ArrayList<>();
         for (Memory m : memory) {
             if (m.n() == n) {
-                parts.add(m.rssKiB() < 0 ? "-" : String.format(Locale.ROOT, "%d (%d)", m.rssKiB() / 1024,
-                        m.peakKiB() / 1024));
+                parts.add(m.rssKiB() < 0 ? "-" : String.format(Locale.ROOT, "%d (%d, %d)", m.rssKiB() / 1024,
+                        m.peakKiB() / 1024, m.liveHeapKiB() / 1024));
             }
         }
         return String.join(" / ", parts);
@@ -312,13 +354,13 @@ public final class ScaleBenchCommand implements Callable<Integer> {
             sb.append(String.format(Locale.ROOT, "  %-28s N=%d: %10.3f  N=%d: %10.3f  ratio %.2f  %s%n", e.getKey(),
                     from, a, to, b, ratio, Math.abs(ratio - 1) <= 0.2 ? "flat (within 20 %)" : "NOT flat"));
         }
-        Map<Integer, Long> clientRss = new TreeMap<>();
+        Map<Integer, String> client = new TreeMap<>();
         for (Memory m : memory) {
             if (m.service().equals("client-service")) {
-                clientRss.put(m.n(), m.rssKiB() / 1024);
+                client.put(m.n(), m.rssKiB() / 1024 + " RSS / " + m.liveHeapKiB() / 1024 + " live heap");
             }
         }
-        sb.append("  client-service RSS MiB by N: ").append(clientRss).append('\n');
+        sb.append("  client-service MiB by N: ").append(client).append('\n');
         return sb.toString();
     }
 
@@ -344,9 +386,18 @@ public final class ScaleBenchCommand implements Callable<Integer> {
                 y[i] = memory.stream().filter(m -> m.n() == n && m.service().equals(s.dir))
                         .mapToDouble(m -> m.rssKiB() / 1024.0).findFirst().orElse(Double.NaN);
             }
-            mem.put(s.dir, y);
+            mem.put(s.dir + " RSS", y);
         }
-        charts.add(chart("resident memory at the end (MiB)", x, mem));
+        for (LocalDeployment.Service s : LocalDeployment.Service.values()) {
+            double[] y = new double[ns.length];
+            for (int i = 0; i < ns.length; i++) {
+                int n = ns[i];
+                y[i] = memory.stream().filter(m -> m.n() == n && m.service().equals(s.dir) && m.liveHeapKiB() >= 0)
+                        .mapToDouble(m -> m.liveHeapKiB() / 1024.0).findFirst().orElse(Double.NaN);
+            }
+            mem.put(s.dir + " live heap", y);
+        }
+        charts.add(chart("memory at the end (MiB): RSS, live heap", x, mem));
         java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(1200, 900,
                 java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = img.createGraphics();
