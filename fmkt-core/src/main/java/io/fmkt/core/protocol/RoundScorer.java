@@ -74,7 +74,8 @@ public final class RoundScorer {
      * The mean pairwise CKA, kept up to date across rounds: each client's centered Gram matrices are
      * computed when its snapshot changes, and a pair's CKA when either side changes, so a round costs
      * O(changed x N) small products instead of O(N^2) Gram matrices and N snapshot reads. The mean is
-     * summed over all pairs in the same order as {@link #meanCka}, so the value is the same bits.
+     * summed over all pairs in the same order as the plain all-pairs mean (CkaCacheTest), so the value is
+     * the same bits.
      */
     static final class CkaCache {
         private String[] digest = new String[0];
@@ -143,30 +144,5 @@ public final class RoundScorer {
             }
             return g;
         }
-    }
-
-    /** Per stage, the mean linear CKA over all pairs of clients that have snapshots; null if fewer than two. */
-    static double[] meanCka(FeatureSnapshot[] snapshots) {
-        double[] sum = new double[4];
-        int pairs = 0;
-        for (int i = 0; i < snapshots.length; i++) {
-            for (int j = i + 1; j < snapshots.length; j++) {
-                if (snapshots[i] == null || snapshots[j] == null) {
-                    continue;
-                }
-                for (int s = 0; s < 4; s++) {
-                    int n = (int) snapshots[i].shapes()[s][0];
-                    sum[s] += Cka.linear(snapshots[i].maps()[s], snapshots[j].maps()[s], n);
-                }
-                pairs++;
-            }
-        }
-        if (pairs == 0) {
-            return null;
-        }
-        for (int s = 0; s < 4; s++) {
-            sum[s] /= pairs;
-        }
-        return sum;
     }
 }

@@ -60,7 +60,7 @@ class CkaCacheTest {
                 models.add(new RunLedger.ClientModel(weights, refs[i]));
                 visible[i] = refs[i] == null ? null : current[i];
             }
-            double[] expected = RoundScorer.meanCka(visible);
+            double[] expected = meanCka(visible);
             double[] actual = cache.mean(models, store);
             assertArrayEquals(expected, actual, 0.0, "round " + round);
             for (int s = 0; s < 4; s++) {
@@ -70,5 +70,30 @@ class CkaCacheTest {
         // a client that changes twice in one round is read once per change; a few changes may repeat a client
         org.junit.jupiter.api.Assertions.assertTrue(cache.loaded <= expectedLoads && cache.loaded >= n - 1,
                 "snapshots read: " + cache.loaded);
+    }
+
+    /** The plain computation: per stage, the mean linear CKA over all pairs of clients with snapshots. */
+    static double[] meanCka(FeatureSnapshot[] snapshots) {
+        double[] sum = new double[4];
+        int pairs = 0;
+        for (int i = 0; i < snapshots.length; i++) {
+            for (int j = i + 1; j < snapshots.length; j++) {
+                if (snapshots[i] == null || snapshots[j] == null) {
+                    continue;
+                }
+                for (int s = 0; s < 4; s++) {
+                    int n = (int) snapshots[i].shapes()[s][0];
+                    sum[s] += Cka.linear(snapshots[i].maps()[s], snapshots[j].maps()[s], n);
+                }
+                pairs++;
+            }
+        }
+        if (pairs == 0) {
+            return null;
+        }
+        for (int s = 0; s < 4; s++) {
+            sum[s] /= pairs;
+        }
+        return sum;
     }
 }

@@ -19,7 +19,6 @@ import io.fmkt.core.wire.PairSkipped;
 import io.fmkt.core.wire.RoundEvaluated;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
-import io.fmkt.core.wire.WireCodec;
 import io.fmkt.core.wire.WireMessage;
 import io.fmkt.service.testing.KafkaProbe;
 import io.fmkt.service.testing.LocalStackResource;
@@ -50,8 +49,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(LocalStackResource.class)
 @TestProfile(EvalScaleTest.ShortAckAge.class)
 class EvalScaleTest {
-    static final WireCodec CODEC = new WireCodec();
-
     public static class ShortAckAge implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -70,10 +67,6 @@ class EvalScaleTest {
     @Inject
     ObjectStore store;
 
-    private void send(WireMessage m) {
-        KafkaProbe.send(bootstrap, Topics.topicOf(m), Topics.keyOf(m), CODEC.encode(m));
-    }
-
     @Test
     void everyRoundIsEvaluatedScoringOnlyChangedModels() throws Exception {
         int n = 96;
@@ -83,7 +76,7 @@ class EvalScaleTest {
                 .seed(5).batchSize(32).layers("3").probeImages(8).syntheticTest(1000)
                 .build();
         String run = "scale-" + UUID.randomUUID().toString().substring(0, 8);
-        send(RunStarted.of(run, c, Instant.now()));
+        EvalFlowTest.send(bootstrap, RunStarted.of(run, c, Instant.now()));
         ExperimentData data = ExperimentData.load(c);
         ModelStore models = new ModelStore(store);
         List<WireMessage> log = new ArrayList<>();
@@ -103,14 +96,14 @@ class EvalScaleTest {
             }
         }
         long t0 = System.nanoTime();
-        log.forEach(this::send); // rounds 2 and 3 arrive while round 1 (64 models) is being scored
+        log.forEach(m -> EvalFlowTest.send(bootstrap, m)); // rounds 2 and 3 arrive while round 1 (96 models) is being scored
 
         List<byte[]> out = KafkaProbe.read(bootstrap, Topics.ROUNDS, Topics.roundKey(run), Duration.ofSeconds(90),
                 rounds);
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertThat(out).hasSize(rounds);
         for (int r = 1; r <= rounds; r++) {
-            assertThat(CODEC.decode(out.get(r - 1), RoundEvaluated.class).round()).isEqualTo(r);
+            assertThat(EvalFlowTest.CODEC.decode(out.get(r - 1), RoundEvaluated.class).round()).isEqualTo(r);
         }
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200);
