@@ -152,8 +152,8 @@ public class EvalProcessor {
     }
 
     /**
-     * Records the event in the run's ledger on the channel thread and, when a round becomes complete,
-     * queues its evaluation on the DJL thread without waiting: the record is acknowledged at once, so
+     * Records the event in the run's ledger on the channel thread and queues the evaluation of every
+     * round it completes on the DJL thread without waiting: the record is acknowledged at once, so
      * a long evaluation (many models, a slow machine) never holds records of fmkt.models or fmkt.fused
      * past the connector's unprocessed-record age. Nothing is lost by acknowledging early: after a
      * restart the run is rebuilt from the log ({@link #takeUp}) and unpublished rounds are evaluated.
@@ -162,11 +162,11 @@ public class EvalProcessor {
         history.takeUpIfLost(event.runId(), runs, this::takeUp);
         runs.await(event.runId());
         RunView v = views.get(event.runId());
-        boolean complete;
+        boolean fresh; // not a redelivery: it may complete a round
         synchronized (v.ledger()) {
-            complete = v.ledger().record(event);
+            fresh = v.ledger().record(event);
         }
-        if (complete) {
+        if (fresh) {
             worker.submit("evaluating run " + v.run().runId(), () -> evaluateComplete(v));
         }
     }
