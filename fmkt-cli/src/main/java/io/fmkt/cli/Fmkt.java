@@ -10,7 +10,7 @@ public final class Fmkt {
 
     public static CommandLine commandLine() {
         return FmktCli.commandLine().addSubcommand(new RunCommand()).addSubcommand(new DemoCommand())
-                .addSubcommand(new DistributedBenchCommand()).addSubcommand(new ReplayCommand()).addSubcommand(new StudyCommand());
+                .addSubcommand(new DistributedBenchCommand()).addSubcommand(new ScaleBenchCommand()).addSubcommand(new ReplayCommand()).addSubcommand(new StudyCommand());
     }
 
     public static void main(String[] args) {

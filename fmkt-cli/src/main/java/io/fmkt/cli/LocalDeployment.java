@@ -424,6 +424,15 @@ public final class LocalDeployment implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** The processes this deployment started, by name ("local-stack", "client-service", ...): their PIDs. */
+    public java.util.Map<String, Long> startedPids() {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < started.size(); i++) {
+            m.put(names.get(i), started.get(i).pid());
+        }
+        return m;
+    }
+
     /** Kills what this deployment started at once (SIGKILL, no shutdown hooks): a crash, for tests. */
     void crash() throws InterruptedException {
         for (Process p : started) {

@@ -11,8 +11,12 @@ public final class Cka {
 
     /** @param x n rows of p values each (row-major), @param y n rows of q values each */
     public static double linear(float[] x, float[] y, int n) {
-        double[][] k = centeredGram(x, n);
-        double[][] l = centeredGram(y, n);
+        return linear(centeredGram(x, n), centeredGram(y, n));
+    }
+
+    /** CKA from two centered Gram matrices ({@link #centeredGram}) of the same n probe images. */
+    static double linear(double[][] k, double[][] l) {
+        int n = k.length;
         double kl = 0;
         double kk = 0;
         double ll = 0;

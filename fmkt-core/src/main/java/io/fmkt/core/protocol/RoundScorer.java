@@ -6,6 +6,7 @@ import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.train.Evaluator;
 import io.fmkt.core.train.ExperimentData;
+import io.fmkt.core.wire.BlobRef;
 import io.fmkt.core.wire.RoundEvaluated;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ public final class RoundScorer {
     private final ModelStore store;
     private final Map<String, Double> scoreByDigest = new HashMap<>();
     private int scored;
+    private final CkaCache cka = new CkaCache();
 
     public RoundScorer(ModelStore store) {
         this.store = store;
@@ -30,6 +32,11 @@ public final class RoundScorer {
     /** How many models were actually evaluated (not served from the digest cache). */
     public int modelsScored() {
         return scored;
+    }
+
+    /** How many feature snapshots were read from the store (each changed snapshot once). */
+    public int snapshotsLoaded() {
+        return cka.loaded;
     }
 
     public RoundEvaluated evaluate(RunLedger ledger, int round, ExperimentData data, Instant now) {
@@ -45,7 +52,6 @@ public final class RoundScorer {
             ExperimentData data, Instant now) {
         double[] acc = new double[models.size()];
         String[] digests = new String[models.size()];
-        FeatureSnapshot[] snapshots = new FeatureSnapshot[models.size()];
         try (NDManager m = NDManager.newBaseManager()) {
             for (int i = 0; i < models.size(); i++) {
                 RunLedger.ClientModel cm = models.get(i);
@@ -59,34 +65,84 @@ public final class RoundScorer {
                     scored++;
                 }
                 acc[i] = known;
-                snapshots[i] = cm.features() == null ? null : store.loadFeatures(cm.features());
             }
         }
-        return RoundEvaluated.of(runId, round, acc, digests, meanCka(snapshots), data.test().size(), now);
+        return RoundEvaluated.of(runId, round, acc, digests, cka.mean(models, store), data.test().size(), now);
     }
 
-    /** Per stage, the mean linear CKA over all pairs of clients that have snapshots; null if fewer than two. */
-    static double[] meanCka(FeatureSnapshot[] snapshots) {
-        double[] sum = new double[4];
-        int pairs = 0;
-        for (int i = 0; i < snapshots.length; i++) {
-            for (int j = i + 1; j < snapshots.length; j++) {
-                if (snapshots[i] == null || snapshots[j] == null) {
-                    continue;
-                }
-                for (int s = 0; s < 4; s++) {
-                    int n = (int) snapshots[i].shapes()[s][0];
-                    sum[s] += Cka.linear(snapshots[i].maps()[s], snapshots[j].maps()[s], n);
-                }
-                pairs++;
+    /**
+     * The mean pairwise CKA, kept up to date across rounds: each client's centered Gram matrices are
+     * computed when its snapshot changes, and a pair's CKA when either side changes, so a round costs
+     * O(changed x N) small products instead of O(N^2) Gram matrices and N snapshot reads. The mean is
+     * summed over all pairs in the same order as the plain all-pairs mean (CkaCacheTest), so the value is
+     * the same bits.
+     */
+    static final class CkaCache {
+        private String[] digest = new String[0];
+        private double[][][][] grams = new double[0][][][];
+        private double[][][] pair = new double[0][][]; // [i][j - i - 1][stage], j > i
+        int loaded;
+
+        double[] mean(List<RunLedger.ClientModel> models, ModelStore store) {
+            int n = models.size();
+            if (digest.length != n) {
+                digest = new String[n];
+                grams = new double[n][][][];
+                pair = new double[n][][];
             }
+            boolean[] changed = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                BlobRef f = models.get(i).features();
+                String d = f == null ? null : f.sha256();
+                if (!java.util.Objects.equals(d, digest[i]) || (d != null && grams[i] == null)) {
+                    changed[i] = true;
+                    digest[i] = d;
+                    grams[i] = d == null ? null : centeredGrams(store.loadFeatures(f));
+                    if (d != null) {
+                        loaded++;
+                    }
+                }
+            }
+            double[] sum = new double[4];
+            int pairs = 0;
+            for (int i = 0; i < n; i++) {
+                if (pair[i] == null || pair[i].length != n - i - 1) {
+                    pair[i] = new double[n - i - 1][];
+                }
+                for (int j = i + 1; j < n; j++) {
+                    if (grams[i] == null || grams[j] == null) {
+                        pair[i][j - i - 1] = null;
+                        continue;
+                    }
+                    double[] v = pair[i][j - i - 1];
+                    if (v == null || changed[i] || changed[j]) {
+                        v = new double[4];
+                        for (int s = 0; s < 4; s++) {
+                            v[s] = Cka.linear(grams[i][s], grams[j][s]);
+                        }
+                        pair[i][j - i - 1] = v;
+                    }
+                    for (int s = 0; s < 4; s++) {
+                        sum[s] += v[s];
+                    }
+                    pairs++;
+                }
+            }
+            if (pairs == 0) {
+                return null;
+            }
+            for (int s = 0; s < 4; s++) {
+                sum[s] /= pairs;
+            }
+            return sum;
         }
-        if (pairs == 0) {
-            return null;
+
+        private static double[][][] centeredGrams(FeatureSnapshot f) {
+            double[][][] g = new double[4][][];
+            for (int s = 0; s < 4; s++) {
+                g[s] = Cka.centeredGram(f.maps()[s], (int) f.shapes()[s][0]);
+            }
+            return g;
         }
-        for (int s = 0; s < 4; s++) {
-            sum[s] /= pairs;
-        }
-        return sum;
     }
 }

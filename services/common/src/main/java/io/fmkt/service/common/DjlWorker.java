@@ -41,6 +41,21 @@ public class DjlWorker {
         });
     }
 
+    /**
+     * Queues work without waiting for it: for long work (an evaluation) whose outcome the caller's
+     * message does not depend on, so the channel acknowledges at once instead of holding the record
+     * past the connector's unprocessed-record age. A failure is logged, not thrown.
+     */
+    public void submit(String what, Runnable work) {
+        thread.execute(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                org.jboss.logging.Logger.getLogger(DjlWorker.class).errorf(e, "%s failed", what);
+            }
+        });
+    }
+
     @PreDestroy
     void stop() {
         thread.shutdownNow();

@@ -35,6 +35,10 @@ public final class Metrics {
     public static final String ROUND_CKA = "fmkt.round.cka";
     /** Gauge: the round a run has reached (last round completed or evaluated). Tags: run, service. */
     public static final String RUN_ROUND = "fmkt.run.round";
+    /** Counter: models evaluated on the test set (a digest already scored is not evaluated again). Tags: run. */
+    public static final String EVAL_MODELS = "fmkt.eval.models";
+    /** Timer: one round's evaluation (changed models, CKA, publish). Tags: run. */
+    public static final String EVAL_DURATION = "fmkt.eval.duration";
 
     // --- every service: rejected messages -------------------------------------------------------
     /** Counter: dead letters written to {@code fmkt.dlq} (see {@link DeadLetters}). Tags: reason, topic. */

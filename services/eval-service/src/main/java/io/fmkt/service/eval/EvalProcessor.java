@@ -12,6 +12,7 @@ import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
 import io.fmkt.service.common.DjlWorker;
 import io.fmkt.service.common.Inbox;
+import io.fmkt.service.common.Metrics;
 import io.fmkt.service.common.Outbox;
 import io.fmkt.service.common.RunHistory;
 import io.fmkt.service.common.Runs;
@@ -51,6 +52,8 @@ public class EvalProcessor {
     RoundGauges gauges;
     @Inject
     RunHistory history;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     @Inject
     @Channel("rounds")
@@ -113,7 +116,7 @@ public class EvalProcessor {
         if (logged > 0) {
             LOG.infof("run %s taken up: %d events already logged, %d rounds already evaluated", run.runId(), logged,
                     v.evaluated().size());
-            worker.run(() -> evaluateComplete(v));
+            worker.submit("evaluating run " + run.runId(), () -> evaluateComplete(v));
         }
     }
 
@@ -148,22 +151,47 @@ public class EvalProcessor {
         });
     }
 
+    /**
+     * Records the event in the run's ledger on the channel thread and queues the evaluation of every
+     * round it completes on the DJL thread without waiting: the record is acknowledged at once, so
+     * a long evaluation (many models, a slow machine) never holds records of fmkt.models or fmkt.fused
+     * past the connector's unprocessed-record age. Nothing is lost by acknowledging early: after a
+     * restart the run is rebuilt from the log ({@link #takeUp}) and unpublished rounds are evaluated.
+     */
     void handle(RoundMessage event) {
         history.takeUpIfLost(event.runId(), runs, this::takeUp);
         runs.await(event.runId());
-        worker.run(() -> {
-            RunView v = views.get(event.runId());
-            if (v.ledger().record(event)) {
-                evaluateComplete(v);
-            }
-        });
+        RunView v = views.get(event.runId());
+        boolean fresh; // not a redelivery: it may complete a round
+        synchronized (v.ledger()) {
+            fresh = v.ledger().record(event);
+        }
+        if (fresh) {
+            worker.submit("evaluating run " + v.run().runId(), () -> evaluateComplete(v));
+        }
     }
 
     /** Publishes every complete round not yet evaluated, in order. DJL thread only. */
     private void evaluateComplete(RunView v) {
-        int last = v.ledger().lastCompleteRound();
+        int last;
+        synchronized (v.ledger()) {
+            last = v.ledger().lastCompleteRound();
+        }
         for (int r = v.evaluated().size() + 1; r <= last; r++) {
-            RoundEvaluated e = v.scorer().evaluate(v.ledger(), r, runs.data(v.run()), Instant.now());
+            List<RunLedger.ClientModel> models = new java.util.ArrayList<>();
+            synchronized (v.ledger()) {
+                for (int i = 0; i < v.run().config().clients(); i++) {
+                    models.add(v.ledger().current(i, r));
+                }
+            }
+            long t0 = System.nanoTime();
+            int scoredBefore = v.scorer().modelsScored();
+            RoundEvaluated e = v.scorer().evaluate(v.run().runId(), r, v.run().config(), models,
+                    runs.data(v.run()), Instant.now());
+            registry.counter(Metrics.EVAL_MODELS, Metrics.TAG_RUN, e.runId())
+                    .increment(v.scorer().modelsScored() - scoredBefore);
+            registry.timer(Metrics.EVAL_DURATION, Metrics.TAG_RUN, e.runId())
+                    .record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             outbox.sendAll(m -> rounds, List.of(e));
             v.evaluated().add(e);
             gauges.record(e, v.run().config().rounds());

@@ -51,6 +51,11 @@ class EvalFlowTest {
     ObjectStore store;
 
     private void send(WireMessage m) {
+        send(bootstrap, m);
+    }
+
+    /** A message as its producer would send it: topic, key and JSON of the wire format. */
+    static void send(String bootstrap, WireMessage m) {
         KafkaProbe.send(bootstrap, Topics.topicOf(m), Topics.keyOf(m), CODEC.encode(m));
     }
 

@@ -1,0 +1,62 @@
+package io.fmkt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fmkt.core.round.ExperimentConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** bench-scale's pieces that need no deployment: configs per N, metric parsing, memory, the goals. */
+class ScaleBenchCommandTest {
+
+    @Test
+    void configsKeepTheTrainingImagesPerClientAsNGrows() {
+        ScaleBenchCommand b = new ScaleBenchCommand();
+        ExperimentConfig small = b.config(8);
+        ExperimentConfig large = b.config(512);
+        assertThat(small.clients()).isEqualTo(8);
+        assertThat(large.pairs()).isEqualTo(4);
+        assertThat(large.width()).isEqualTo(4);
+        assertThat(large.rounds()).isEqualTo(3);
+        assertThat(large.synthetic()).isTrue();
+        assertThat(small.syntheticTrainPerBatch() * 5).isEqualTo(8 * 100);
+        assertThat(large.syntheticTrainPerBatch() * 5).isEqualTo(512 * 100);
+        b.imagesPerClient = 0;
+        assertThat(b.config(512).syntheticTrainPerBatch()).isEqualTo(ExperimentConfig.builder().build()
+                .syntheticTrainPerBatch());
+    }
+
+    @Test
+    void readsARunsSampleFromPrometheusText() {
+        String text = """
+                # TYPE fmkt_eval_models_total counter
+                fmkt_eval_models_total{run="other"} 3.0
+                fmkt_eval_models_total{run="r-1"} 40.0
+                fmkt_eval_duration_seconds_sum{run="r-1"} 12.5
+                """;
+        assertThat(ScaleBenchCommand.metric(text, "fmkt_eval_models_total", "r-1")).isEqualTo(40.0);
+        assertThat(ScaleBenchCommand.metric(text, "fmkt_eval_duration_seconds_sum", "r-1")).isEqualTo(12.5);
+        assertThat(ScaleBenchCommand.metric(text, "fmkt_eval_models_total", "absent")).isZero();
+    }
+
+    @Test
+    void residentMemoryOfThisProcess() {
+        long[] kib = ScaleBenchCommand.rss(ProcessHandle.current().pid());
+        assertThat(kib[0]).isPositive();
+        assertThat(kib[1]).isGreaterThanOrEqualTo(kib[0]);
+    }
+
+    @Test
+    void goalsCompareTheSteadyRoundsFrom32ToTheLargestN() {
+        List<ScaleBenchCommand.Round> rounds = List.of(
+                new ScaleBenchCommand.Round(32, 1, 30, 10, 32, 100, 50),
+                new ScaleBenchCommand.Round(32, 2, 10, 1, 8, 10, 13),
+                new ScaleBenchCommand.Round(512, 1, 300, 100, 512, 1000, 530),
+                new ScaleBenchCommand.Round(512, 2, 11, 2, 8, 10, 13));
+        String goals = ScaleBenchCommand.goals(rounds, List.of());
+        assertThat(goals).contains("wall time per round").contains("ratio 1.10  flat")
+                .contains("evaluation time per round").contains("ratio 2.00  NOT flat")
+                .contains("models evaluated per round");
+        assertThat(ScaleBenchCommand.table(rounds, List.of())).contains("   512     2");
+    }
+}
