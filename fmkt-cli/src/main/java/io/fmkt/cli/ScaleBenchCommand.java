@@ -147,9 +147,9 @@ public final class ScaleBenchCommand implements Callable<Integer> {
         String id = RunIds.newRunId("scale" + n, c.seed(), Clock.systemUTC());
         Path logs = deployment.resultsDir().resolve(id).resolve("logs");
         o.printf("%nN = %d (run %s)%n", n, id);
-        try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.stateDir(), logs,
+        try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.preparedStateDir(), logs,
                 deployment.ports(), c.numericsMode(), s -> o.println("  " + s));
-             RunClient client = new RunClient(local.kafkaBootstrap())) {
+             RunClient client = new RunClient(local.kafka())) {
             client.ensureTopics();
             String evalUrl = local.serviceUrl(LocalDeployment.Service.EVAL);
             double[] evalSum = new double[rounds + 1];
