@@ -7,8 +7,9 @@ import io.fmkt.core.model.StageSelection;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.train.FusionResult;
-import io.fmkt.core.train.FusionSettings;
+import io.fmkt.core.train.Fusion;
 import io.fmkt.core.train.KeepPolicy;
+import io.fmkt.core.train.MutualDistillation;
 import io.fmkt.core.train.RoundSteps;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.FusionRequested;
@@ -30,14 +31,15 @@ public final class FusionWorker {
             throw new IllegalArgumentException("pair " + req.updater() + "->" + req.receiver() + " names a client"
                     + " outside 0.." + (config.clients() - 1) + " of run " + req.runId());
         }
-        FusionSettings settings = RoundSteps.fusionSettings(config);
+        Fusion fusion = Fusion.of(config);
         if (req.layersOverride() != null) {
-            settings = settings.withLayers(StageSelection.parse(req.layersOverride()));
+            fusion = new MutualDistillation(RoundSteps.fusionSettings(config)
+                    .withLayers(StageSelection.parse(req.layersOverride())));
         }
         try (NDManager m = NDManager.newBaseManager();
              ResNetModel own = store.loadModel(req.own(), m, config.width(), 10);
              ResNetModel received = store.loadModel(req.received(), m, config.width(), 10)) {
-            FusionResult r = RoundSteps.fuse(config, settings, req.round(), req.receiver(), own, received,
+            FusionResult r = RoundSteps.fuse(config, fusion, req.round(), req.receiver(), own, received,
                     data.shards()[req.receiver()]);
             if (!r.ok()) {
                 return FusionCompleted.of(req.runId(), req.round(), req.pair(), r, null, null);

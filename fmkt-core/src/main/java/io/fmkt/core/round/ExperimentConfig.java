@@ -2,7 +2,8 @@ package io.fmkt.core.round;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fmkt.core.numerics.Numerics;
-import io.fmkt.core.train.FusionMethod;
+import io.fmkt.core.train.Fusion;
+import io.fmkt.core.train.MutualDistillation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,7 +41,7 @@ public record ExperimentConfig(
 
     public ExperimentConfig {
         layerWeights = layerWeights.clone();
-        fusion = fusion == null ? FusionMethod.FMKT.label() : FusionMethod.parse(fusion).label();
+        fusion = fusion == null ? MutualDistillation.NAME : Fusion.method(fusion).name();
         numerics = Numerics.parse(numerics).label();
         List<String> bad = new ArrayList<>();
         if (clients < 2) {
@@ -77,10 +78,6 @@ public record ExperimentConfig(
 
     public boolean synthetic() {
         return SYNTHETIC.equals(data);
-    }
-
-    public FusionMethod fusionMethod() {
-        return FusionMethod.parse(fusion);
     }
 
     public Numerics numericsMode() {
@@ -151,7 +148,7 @@ public record ExperimentConfig(
         private int probeImages = 32;
         private int syntheticTrainPerBatch = 400;
         private int syntheticTest = 1000;
-        private String fusion = "fmkt";
+        private String fusion = MutualDistillation.NAME;
         private String numerics = Numerics.NATIVE.label();
 
         private Builder() {

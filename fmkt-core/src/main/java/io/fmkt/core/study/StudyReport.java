@@ -216,7 +216,7 @@ public final class StudyReport {
                     final int rr = r;
                     ClientStats st = ClientStats.of(c.acc().stream().mapToDouble(a -> a[rr - 1]).toArray());
                     sb.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%d,%.4f,%s,%.4f,%.4f%n", s.name(),
-                            s.fusion().label(), s.layers(), k, r, c.seeds().size(), c.mean(r),
+                            s.fusion(), s.layers(), k, r, c.seeds().size(), c.mean(r),
                             Double.isNaN(c.std(r)) ? "" : String.format(Locale.ROOT, "%.4f", c.std(r)), st.min(),
                             st.max()));
                 }

@@ -21,16 +21,32 @@ import java.util.SplittableRandom;
  * GradientCollector per JVM, so two models cannot be trained in separate passes at once anyway.
  * The sum is formed by {@link FmktLoss#computeMutual}, which computes each feature-map term once.
  */
-public final class MutualDistillation {
-    private MutualDistillation() {
+public final class MutualDistillation implements Fusion {
+    /** The config's {@code fusion} value for this method. */
+    public static final String NAME = "fmkt";
+
+    private final FusionSettings s;
+
+    public MutualDistillation(FusionSettings settings) {
+        this.s = settings;
+    }
+
+    public FusionSettings settings() {
+        return s;
+    }
+
+    /** The distilled stages ({@code none} for logit-only KD). */
+    @Override
+    public String label() {
+        return s.layers().toString();
     }
 
     /**
      * Fuses in place: both models are updated. The caller keeps copies if it must roll back on
      * failure (a non-finite loss or weight: the step is recorded, nothing is thrown).
      */
-    public static FusionResult fuse(ResNetModel own, ResNetModel received, ImageSet receiverData, FusionSettings s,
-            SplittableRandom rng) {
+    @Override
+    public FusionResult fuse(ResNetModel own, ResNetModel received, ImageSet receiverData, SplittableRandom rng) {
         long start = System.nanoTime();
         ImageSet train = receiverData;
         ImageSet holdout = null;
