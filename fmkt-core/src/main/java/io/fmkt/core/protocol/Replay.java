@@ -142,7 +142,7 @@ public final class Replay {
                     continue; // skipped in the parent: nothing was fused, nothing to redo
                 }
                 FusionRequested again = new FusionRequested(replayId, r, req.updater(), req.receiver(), req.received(),
-                        req.own(), null);
+                        req.own());
                 FusionCompleted f = worker.fuse(again, replayConfig, data);
                 state.set(req.receiver(), f.ok() ? new RunLedger.ClientModel(f.fused(), f.features())
                         : ledger.current(req.receiver(), r - 1));

@@ -1,7 +1,10 @@
 package io.fmkt.core.round;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fmkt.core.loss.FmktLoss;
+import io.fmkt.core.loss.LogitKd;
 import io.fmkt.core.numerics.Numerics;
+import io.fmkt.core.train.BatchStream;
 import io.fmkt.core.train.Fusion;
 import io.fmkt.core.train.MutualDistillation;
 import java.util.ArrayList;
@@ -9,7 +12,7 @@ import java.util.List;
 
 /**
  * Everything that determines a DFL experiment's numbers. Flat and JSON-friendly: the simulator
- * writes it as {@code config.json}, and the services will carry it in {@code RunStarted} so the log
+ * writes it as {@code config.json}, and the services carry it in {@code RunStarted} so the log
  * alone can replay a run.
  *
  * @param data            {@code synthetic} or a path to a CIFAR-10 binary directory or tar.gz
@@ -62,17 +65,24 @@ public record ExperimentConfig(
         if (localEpochs < 0 || fusionEpochs < 0) {
             bad.add("epochs must be >= 0, got local " + localEpochs + ", fusion " + fusionEpochs);
         }
-        if (batchSize < 2) {
-            bad.add("batch size must be >= 2, got " + batchSize);
-        }
-        if (!(temperature > 0)) {
-            bad.add("temperature must be > 0, got " + temperature);
-        }
+        collect(bad, () -> BatchStream.checkBatchSize(batchSize));
+        collect(bad, () -> LogitKd.checkTemperature(temperature));
+        double[] weights = layerWeights;
+        collect(bad, () -> FmktLoss.checkWeights(alpha, beta, weights));
         if (probeImages < 1) {
             bad.add("probe images must be >= 1, got " + probeImages);
         }
         if (!bad.isEmpty()) {
             throw new IllegalArgumentException("invalid experiment config: " + String.join("; ", bad));
+        }
+    }
+
+    /** Adds the message of a shared check (the one the core applies again later) to {@code bad}. */
+    private static void collect(List<String> bad, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            bad.add(e.getMessage());
         }
     }
 

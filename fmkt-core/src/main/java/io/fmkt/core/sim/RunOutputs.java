@@ -48,9 +48,11 @@ public final class RunOutputs {
                 sb.append(String.format(Locale.ROOT, "%d,%d,%d,%s,%s,%.5f,%.3f,%s,%s,%s,%s,%s,%s,%s,\"%s\"%n",
                         r.round(), p.updater(), p.receiver(), status, f == null ? "" : f.kept().label(),
                         p.local().meanLoss(), p.local().seconds(),
-                        num(f == null ? Double.NaN : f.lossAFirst()), num(f == null ? Double.NaN : f.lossALast()),
-                        num(f == null ? Double.NaN : f.lossBFirst()), num(f == null ? Double.NaN : f.lossBLast()),
-                        f == null ? "" : joined(f.fmFirst()), f == null ? "" : joined(f.fmLast()),
+                        num(f == null ? Double.NaN : f.losses().lossAFirst()),
+                        num(f == null ? Double.NaN : f.losses().lossALast()),
+                        num(f == null ? Double.NaN : f.losses().lossBFirst()),
+                        num(f == null ? Double.NaN : f.losses().lossBLast()),
+                        f == null ? "" : joined(f.losses().fmFirst()), f == null ? "" : joined(f.losses().fmLast()),
                         f == null ? "" : String.format(Locale.ROOT, "%.3f", f.seconds()),
                         reason.replace('"', '\'')));
             }

@@ -105,8 +105,8 @@ public final class MutualDistillation implements Fusion {
                         if (!Float.isFinite(la) || !Float.isFinite(lb)) {
                             sgdA.discardGradients();
                             sgdB.discardGradients();
-                            return new FusionResult(s.keep(), steps, images, seconds(start), ce, kd, lossAFirst, la,
-                                    lossBFirst, lb, fmFirst, fm2d(fm), null,
+                            return new FusionResult(s.keep(), steps, images, seconds(start),
+                                    new FusionLosses(lossAFirst, la, lossBFirst, lb, ce, kd, fmFirst, fm2d(fm)), null,
                                     "non-finite fusion loss at epoch " + epoch + " step " + steps
                                             + " (L_a=" + la + ", L_b=" + lb + ", ce_a=" + ce + ", kd_a=" + kd
                                             + ", fm_a=" + Arrays.toString(fm) + ")");
@@ -153,8 +153,9 @@ public final class MutualDistillation implements Fusion {
             holdoutAcc = new double[] {accOwn, accReceived};
             kept = accOwn > accReceived ? KeepPolicy.OWN : KeepPolicy.RECEIVED;
         }
-        return new FusionResult(kept, steps, images, seconds(start), ceA, kdA, lossAFirst, lossALast, lossBFirst,
-                lossBLast, fmFirst, fmLast, holdoutAcc, failure);
+        return new FusionResult(kept, steps, images, seconds(start),
+                new FusionLosses(lossAFirst, lossALast, lossBFirst, lossBLast, ceA, kdA, fmFirst, fmLast), holdoutAcc,
+                failure);
     }
 
     private static double[] fm2d(float[] fm) {

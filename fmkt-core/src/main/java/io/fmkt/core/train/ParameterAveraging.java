@@ -43,8 +43,7 @@ public final class ParameterAveraging implements Fusion {
         }
         own.setValues(a);
         String failure = Weights.allFinite(own) ? null : "non-finite weights after averaging";
-        double nan = Double.NaN;
-        return new FusionResult(KeepPolicy.OWN, 0, 0, (System.nanoTime() - start) / 1e9, nan, nan, nan, nan, nan, nan,
-                new double[0], new double[0], null, failure);
+        return new FusionResult(KeepPolicy.OWN, 0, 0, (System.nanoTime() - start) / 1e9, FusionLosses.NONE, null,
+                failure);
     }
 }

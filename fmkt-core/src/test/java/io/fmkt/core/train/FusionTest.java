@@ -37,4 +37,22 @@ class FusionTest {
         assertThatThrownBy(() -> Fusion.method("fedprox"))
                 .hasMessage("unknown fusion method 'fedprox' (expected fmkt or average)");
     }
+
+    @Test
+    void theConfigAndTheSettingsRefuseBadValuesWithTheSameCheck() {
+        ExperimentConfig.Builder b = ExperimentConfig.builder();
+        assertThatThrownBy(() -> b.layerWeights(new double[] {1, 1}).build())
+                .hasMessageContaining("need 4 layer weights (stages 1..4), got 2");
+        assertThatThrownBy(() -> ExperimentConfig.builder().temperature(0).build())
+                .hasMessageContaining("KD temperature must be > 0, got 0.0");
+        assertThatThrownBy(() -> ExperimentConfig.builder().batchSize(1).build())
+                .hasMessageContaining("batch size must be >= 2 (BatchNorm), got 1");
+        ExperimentConfig ok = ExperimentConfig.builder().build();
+        assertThatThrownBy(() -> new FusionSettings(null, new double[] {1, 1}, null, 3, 1, 1, 1, 64, null,
+                KeepPolicy.RECEIVED, false, 0.1)).hasMessage("need 4 layer weights (stages 1..4), got 2");
+        assertThatThrownBy(() -> new FusionSettings(null, ok.layerWeights(), null, 0, 1, 1, 1, 64, null,
+                KeepPolicy.RECEIVED, false, 0.1)).hasMessage("KD temperature must be > 0, got 0.0");
+        assertThatThrownBy(() -> new LocalTrainer.Settings(1, 1, null, false))
+                .hasMessage("batch size must be >= 2 (BatchNorm), got 1");
+    }
 }

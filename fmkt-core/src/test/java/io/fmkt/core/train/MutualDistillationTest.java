@@ -35,11 +35,12 @@ class MutualDistillationTest {
             FusionResult r = new MutualDistillation(settings("all", 4, KeepPolicy.RECEIVED, 0.05)).fuse(a, b, data.train(),
                     new SplittableRandom(1));
             assertThat(r.ok()).isTrue();
-            assertThat(r.fmFirst()).hasSize(4);
+            assertThat(r.losses().fmFirst()).hasSize(4);
             for (int i = 0; i < 4; i++) {
-                assertThat(r.fmLast()[i]).as("stage %d", i + 1).isLessThan(r.fmFirst()[i] * 0.7);
+                assertThat(r.losses().fmLast()[i]).as("stage %d", i + 1)
+                        .isLessThan(r.losses().fmFirst()[i] * 0.7);
             }
-            assertThat(r.lossALast()).isLessThan(r.lossAFirst());
+            assertThat(r.losses().lossALast()).isLessThan(r.losses().lossAFirst());
             assertThat(a.values()[0]).isNotEqualTo(a0[0]);
             assertThat(b.values()[0]).isNotEqualTo(b0[0]);
             assertThat(r.kept()).isEqualTo(KeepPolicy.RECEIVED);
@@ -53,10 +54,11 @@ class MutualDistillationTest {
              ResNetModel b = ResNetModel.initialised(m, 2, 10, 2)) {
             FusionResult r = new MutualDistillation(settings("none", 1, KeepPolicy.OWN, 0.05)).fuse(a, b, data.train().head(64),
                     new SplittableRandom(1));
-            assertThat(r.fmFirst()).isEmpty();
+            assertThat(r.losses().fmFirst()).isEmpty();
             assertThat(r.kept()).isEqualTo(KeepPolicy.OWN);
             // with no feature terms the total is CE + alpha * KD
-            assertThat(r.lossALast()).isCloseTo(r.ceA() + r.kdA(), org.assertj.core.data.Offset.offset(1e-4));
+            FusionLosses l = r.losses();
+            assertThat(l.lossALast()).isCloseTo(l.ce() + l.kd(), org.assertj.core.data.Offset.offset(1e-4));
         }
     }
 
