@@ -9,18 +9,14 @@ import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.store.S3ObjectStore;
 import io.fmkt.core.store.S3StoreConfig;
 import io.fmkt.core.train.ExperimentData;
-import io.fmkt.core.sim.RoundSummary;
 import io.fmkt.core.sim.RunOutputs;
-import io.fmkt.core.wire.FusionCompleted;
+import io.fmkt.core.sim.RunResult;
 import io.fmkt.core.wire.LogReader;
-import io.fmkt.core.wire.PairSkipped;
 import io.fmkt.core.wire.RoundEvaluated;
-import io.fmkt.core.wire.RoundMessage;
 import io.fmkt.core.wire.RunIds;
 import io.fmkt.core.wire.RunResumed;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
-import io.fmkt.core.wire.WireMessage;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -166,18 +161,12 @@ public final class ReplayCommand implements Callable<Integer> {
                 result = f.await(c.rounds(), log.evaluated(), deployment.timeout(), e -> o.printf(Locale.ROOT,
                         "round %d/%d  acc %.2f %% (min %.2f, max %.2f)%n", e.round(), c.rounds(), e.accMean(),
                         e.accMin(), e.accMax()), m -> { });
-                Map<String, WireMessage> outcomes = new java.util.LinkedHashMap<>();
-                for (WireMessage m : concat(log.outcomes(), result.outcomes())) {
-                    int receiver = m instanceof FusionCompleted fc ? fc.receiver() : ((PairSkipped) m).receiver();
-                    outcomes.putIfAbsent(((RoundMessage) m).round() + "/" + receiver, m);
-                }
-                List<RoundSummary> rounds = result.rounds().stream().filter(e -> e.round() <= c.rounds())
-                        .map(RoundSummary::of).toList();
-                RunOutputs.write(out, c, rounds, RunCommand.pairsCsv(new ArrayList<>(outcomes.values())),
-                        "fmkt run " + run + " (resumed): layers " + c.layers());
+                RunResult results = RunResult.ofLog(c, result.rounds(), concat(log.outcomes(), result.outcomes()),
+                        concat(log.models(), result.models()));
+                RunOutputs.write(out, results, "fmkt run " + run + " (resumed): layers " + c.layers());
                 o.println();
-                o.print(RunOutputs.table(rounds));
-                o.printf("%nwrote %s (rounds.csv, pairs.csv, config.json, accuracy.png)%n", out);
+                o.print(RunOutputs.table(results.rounds()));
+                o.printf("%nwrote %s (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png)%n", out);
             }
             if (deployment.keepRunning() != null) {
                 local.keepRunning(deployment.keepRunning());
@@ -185,8 +174,8 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private static List<WireMessage> concat(List<? extends WireMessage> a, List<? extends WireMessage> b) {
-        List<WireMessage> all = new ArrayList<>(a);
+    private static <T> List<T> concat(List<? extends T> a, List<? extends T> b) {
+        List<T> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
     }

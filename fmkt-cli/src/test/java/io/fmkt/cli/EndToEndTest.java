@@ -7,6 +7,7 @@ import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.round.PeerPair;
 import io.fmkt.core.round.PeerSchedule;
 import io.fmkt.core.sim.RunOutputs;
+import io.fmkt.core.sim.RunResult;
 import io.fmkt.core.sim.Simulator;
 import io.fmkt.core.store.S3ObjectStore;
 import io.fmkt.core.study.StudyRun;
@@ -76,8 +77,15 @@ class EndToEndTest {
                 Numerics.NATIVE, m -> { })) {
             Path out = RunCommand.execute(c, "e2e-1", d, new PrintStream(console, true));
 
-            String expected = RunOutputs.roundsCsv(Simulator.run(c, ExperimentData.load(c), r -> { }));
-            assertThat(Files.readString(out.resolve("rounds.csv"))).as(console.toString()).isEqualTo(expected);
+            // One results model (issue 12): the simulator's run directory, written by the same writer,
+            // has the same rounds.csv and pairs.csv byte for byte (wall-clock times are in timings.csv).
+            Path simulated = tmp.resolve("simulated");
+            RunOutputs.write(simulated, RunResult.of(c, Simulator.run(c, ExperimentData.load(c), r -> { })), "sim");
+            for (String file : List.of("rounds.csv", "pairs.csv")) {
+                assertThat(Files.readString(out.resolve(file))).as(file + "\n" + console)
+                        .isEqualTo(Files.readString(simulated.resolve(file)));
+            }
+            assertThat(Files.readAllLines(out.resolve("timings.csv"))).hasSize(1 + c.rounds() * c.pairs());
             assertThat(out.resolve("accuracy.png")).exists();
             assertThat(console.toString()).contains("round 3/3");
 
@@ -140,9 +148,9 @@ class EndToEndTest {
             java.util.Map<String, String> got = new java.util.concurrent.ConcurrentHashMap<>();
             try (RunClient client = new RunClient(local.kafkaBootstrap())) {
                 new DistributedExecutor(client, 2, Duration.ofMinutes(5), new PrintStream(
-                        java.io.OutputStream.nullOutputStream())).runAll(two, (run, id, rounds, pairs, wall) -> {
-                            assertThat(pairs.lines()).hasSize(1 + c.rounds());
-                            got.put(run.key(), RunOutputs.roundsCsv(rounds));
+                        java.io.OutputStream.nullOutputStream())).runAll(two, (run, id, result, wall) -> {
+                            assertThat(RunOutputs.pairsCsv(result).lines()).hasSize(1 + c.rounds());
+                            got.put(run.key(), RunOutputs.roundsCsv(result.rounds()));
                         });
             }
             for (StudyRun r : two) {
@@ -246,14 +254,15 @@ class EndToEndTest {
 
     /**
      * The services are killed (SIGKILL) mid-run; {@code ./fmkt replay --mode resume} restarts them and
-     * they rebuild the run from the log: the finished run's rounds.csv equals an undisturbed one.
+     * they rebuild the run from the log: the finished run's rounds.csv and pairs.csv equal an undisturbed one's.
      */
     @Test
     void aRunWhoseServicesWereKilledResumesToTheSameRounds(@TempDir Path tmp) throws Exception {
         LocalDeployment.Ports ports = freePorts();
         DeploymentOptions d = options(tmp, ports);
         ExperimentConfig c = config().toBuilder().rounds(6).seed(11).build();
-        String expected = RunOutputs.roundsCsv(Simulator.run(c, ExperimentData.load(c), r -> { }));
+        RunResult simulated = RunResult.of(c, Simulator.run(c, ExperimentData.load(c), r -> { }));
+        String expected = RunOutputs.roundsCsv(simulated.rounds());
         try (LocalDeployment stack = LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs"), ports,
                 null, m -> { }, false);
              RunClient client = new RunClient(stack.kafkaBootstrap())) {
@@ -284,6 +293,8 @@ class EndToEndTest {
             assertThat(console.toString()).contains("resuming e2e-resume from round");
             assertThat(Files.readString(d.resultsDir().resolve("e2e-resume").resolve("rounds.csv")))
                     .as(console.toString()).isEqualTo(expected);
+            assertThat(Files.readString(d.resultsDir().resolve("e2e-resume").resolve("pairs.csv")))
+                    .as("pairs.csv, redone fusions counted once").isEqualTo(RunOutputs.pairsCsv(simulated));
         }
     }
 }

@@ -97,7 +97,9 @@ public final class StudyReport {
             }
             c.seeds().add(run.seed());
             c.acc().add(acc);
-            for (double s : column(Files.readAllLines(d.resolve("pairs.csv")), "fusion_seconds", "fused")) {
+            // Timings moved from pairs.csv to timings.csv (issue 12); runs written before still read.
+            Path timings = Files.exists(d.resolve("timings.csv")) ? d.resolve("timings.csv") : d.resolve("pairs.csv");
+            for (double s : column(Files.readAllLines(timings), "fusion_seconds", "fused")) {
                 c.fusionSeconds().add(s);
             }
             c.runSeconds().add(dir.record(run).wallSeconds());
