@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
 /**
  * Replays rounds of a logged run from Kafka and the object store only (the local stack is started
  * if needed, the services only to resume). Modes: {@code reevaluate} (must equal the logged
- * accuracies), {@code refuse} (counterfactual: the logged inputs of each pair fused again with
+ * accuracies), {@code refusion} (alias {@code refuse}; the default when a fusion setting is given:
+ * the counterfactual, the logged inputs of each pair fused again with
  * overrides, logged as a run linked to its parent, which live services never execute) and
  * {@code resume} (the services continue a stopped run from its last complete round).
  */
@@ -42,29 +43,30 @@ import picocli.CommandLine.Option;
 public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, description = "the logged run id")
     String run;
-    @Option(names = "--mode", description = "reevaluate | refuse | resume (continue a stopped run from its last"
-            + " complete round on the services) (default: ${DEFAULT-VALUE})")
-    String mode = "reevaluate";
+    @Option(names = "--mode", description = "reevaluate | refusion (re-fuse with other settings; 'refuse' is an"
+            + " alias) | resume (continue a stopped run from its last complete round on the services) (default:"
+            + " refusion when a fusion setting such as --layers is given, else reevaluate)")
+    String mode;
     @Option(names = "--from-round", description = "first round (default: 1)")
     int from = 1;
     @Option(names = "--to-round", description = "last round (default: the run's last)")
     Integer to;
-    @Option(names = "--layers", description = "refuse: stages to distil")
+    @Option(names = "--layers", description = "refusion: stages to distil")
     String layers;
-    @Option(names = "--beta", description = "refuse: feature-map weight")
+    @Option(names = "--beta", description = "refusion: feature-map weight")
     Double beta;
-    @Option(names = {"-T", "--temperature"}, description = "refuse: KD temperature")
+    @Option(names = {"-T", "--temperature"}, description = "refusion: KD temperature")
     Double temperature;
-    @Option(names = "--keep", description = "refuse: received | own | best")
+    @Option(names = "--keep", description = "refusion: received | own | best")
     String keep;
-    @Option(names = "--norm", description = "refuse: none | l2 | attention")
+    @Option(names = "--norm", description = "refusion: none | l2 | attention")
     String norm;
     @Option(names = "--since", paramLabel = "INSTANT", description = "read the run's events from this time on"
             + " (ISO-8601, e.g. 2026-11-26T14:00:00Z; default: the start of the log)")
     String since;
     @Option(names = "--publish", negatable = true, description = "log the replay as a run linked to its parent"
             + " (RunStarted with replayOf, and its rounds), so it shows on the dashboard beside it; live services"
-            + " never execute it (default: on for refuse, off for reevaluate)")
+            + " never execute it (default: on for refusion, off for reevaluate)")
     Boolean publish;
     @Option(names = "--numerics", description = "native | portable: reevaluate/refuse in this mode (default: the"
             + " logged run's own, which reproduces its values); resume: must be the run's own")
@@ -78,7 +80,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream o = System.out;
-        if (mode.equals("resume")) {
+        if (Replay.Mode.parse(mode) == Replay.Mode.RESUME) {
             resume(o);
             return 0;
         }
@@ -95,7 +97,7 @@ public final class ReplayCommand implements Callable<Integer> {
             NumericsSetup.apply(mode);
             ExperimentConfig c = request.config(parent).toBuilder().numerics(mode.label()).build();
             String id = request.id(parent);
-            if (request.mode() == Replay.Mode.REFUSE) {
+            if (request.mode() == Replay.Mode.REFUSION) {
                 o.printf("counterfactual %s of %s: layers %s -> %s, beta %s, T %s, keep %s, norm %s%n", id, run,
                         parent.layers(), c.layers(), c.beta(), c.temperature(), c.keep(), c.norm());
             }
@@ -107,7 +109,7 @@ public final class ReplayCommand implements Callable<Integer> {
             Files.writeString(out.resolve("comparison.csv"), comparison.csv());
             comparison.plot(out.resolve("comparison.png"));
             o.print(comparison.table());
-            if (publish != null ? publish : request.mode() == Replay.Mode.REFUSE) {
+            if (publish != null ? publish : request.mode() == Replay.Mode.REFUSION) {
                 // A linked run: its rounds show on the dashboard like any run's; live services ignore it.
                 try (RunClient client = new RunClient(local.kafkaBootstrap())) {
                     client.publish(RunStarted.replay(id, c, run, Instant.now()));

@@ -131,7 +131,8 @@ class EndToEndTest {
                         .allSatisfy(m -> assertThat(((RoundEvaluated) m).cka()).hasSize(4));
             }
             // replays read only the log and the store: both must give back the logged accuracies
-            for (String mode : List.of("reevaluate", "refuse")) {
+            // ("refuse" is the old name of refusion, still accepted)
+            for (String mode : List.of("reevaluate", "refusion", "refuse")) {
                 int code = Fmkt.commandLine().execute("replay", "--run", "e2e-1", "--mode", mode, "--replay-id",
                         "e2e-1-" + mode, "--results", d.resultsDir().toString(), "--state-dir", d.stateDir().toString(),
                         "--kafka-port", Integer.toString(ports.kafka()), "--s3-port", Integer.toString(ports.s3()));
@@ -168,8 +169,8 @@ class EndToEndTest {
                 "2100-01-01T00:00:00Z", "--replay-id", "e2e-1-late"}, stack))).isEqualTo(2);
             assertThat(sinceErr.toString()).startsWith("fmkt: run e2e-1: the log holds complete events only up to round 0");
             assertThat(d.resultsDir().resolve("e2e-1-late")).doesNotExist();
-            // a counterfactual published as a run linked to its parent
-            assertThat(Fmkt.commandLine().execute(concat(new String[] {"replay", "--run", "e2e-1", "--mode", "refuse",
+            // a counterfactual published as a run linked to its parent; --layers alone implies refusion
+            assertThat(Fmkt.commandLine().execute(concat(new String[] {"replay", "--run", "e2e-1",
                 "--layers", "1", "--publish", "--replay-id", "e2e-1-stage1"}, stack))).isZero();
             List<String> stage1 = Files.readAllLines(d.resultsDir().resolve("e2e-1-stage1").resolve("comparison.csv"));
             assertThat(stage1.subList(1, stage1.size())).as("stage 1 instead of 3 changes the fused models")
