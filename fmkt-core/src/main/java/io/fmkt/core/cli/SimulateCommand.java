@@ -22,7 +22,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions experiment;
 
-    @Option(names = "--out", required = true, description = "output directory (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png)")
+    @Option(names = "--out", required = true,
+            description = "output directory (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png)")
     Path out;
 
     @Option(names = "--histogram", description = "print each client's class histogram before training")

@@ -14,7 +14,8 @@ import io.fmkt.core.wire.FusionRequested;
 
 /**
  * One fusion request to one announcement: load both models (verified), fuse them on the
- * receiver's data by the run's {@link Fusion} method and settings, store the kept model. Deterministic, so a redelivered request writes the same content-addressed object.
+ * receiver's data by the run's {@link Fusion} method and settings, store the kept model.
+ * Deterministic, so a redelivered request writes the same content-addressed object.
  */
 public final class FusionWorker {
     private final ModelStore store;

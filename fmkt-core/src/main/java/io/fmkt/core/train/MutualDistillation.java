@@ -31,10 +31,6 @@ public final class MutualDistillation implements Fusion {
         this.s = settings;
     }
 
-    public FusionSettings settings() {
-        return s;
-    }
-
     /** The distilled stages ({@code none} for logit-only KD). */
     @Override
     public String label() {
