@@ -3,6 +3,7 @@ package io.fmkt.core.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.round.PeerPair;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.BlobRef;
 import io.fmkt.core.wire.FusionCompleted;
@@ -42,12 +43,8 @@ class RunResultTest {
     void aSkippedPairReadsTheSameFromTheLog() throws Exception {
         ExperimentConfig c = SimulatorTest.tiny(2, 1e30, "3"); // every local update diverges
         RunResult simulated = RunResult.of(c, Simulator.run(c, ExperimentData.load(c), r -> { }));
-        List<WireMessage> skips = new ArrayList<>();
-        for (RoundSummary r : simulated.rounds()) {
-            for (PairOutcome p : r.pairs()) {
-                skips.add(new PairSkipped(RUN, r.round(), p.updater(), p.receiver(), p.skipped()));
-            }
-        }
+        List<WireMessage> skips = scheduled(simulated).stream().map(s -> (WireMessage) new PairSkipped(RUN,
+                s.round(), s.pair().updater(), s.pair().receiver(), s.pair().skipped())).toList();
         RunResult logged = RunResult.ofLog(c, evaluated(simulated), skips, List.of());
         assertThat(RunOutputs.pairsCsv(logged)).isEqualTo(RunOutputs.pairsCsv(simulated)).contains(",skipped,,,");
     }
@@ -73,25 +70,26 @@ class RunResultTest {
     /** The fusions in reverse order, each announced twice (a redelivery after a crash). */
     private static List<WireMessage> shuffledWithRedeliveries(RunResult sim) {
         List<WireMessage> out = new ArrayList<>();
-        for (RoundSummary r : sim.rounds()) {
-            for (PairOutcome p : r.pairs()) {
-                FusionCompleted f = FusionCompleted.of(RUN, r.round(), new io.fmkt.core.round.PeerPair(p.updater(),
-                        p.receiver()), p.fusion(), p.fusion().ok() ? BLOB : null, null);
-                out.add(f);
-                out.add(f);
-            }
+        for (Scheduled s : scheduled(sim)) {
+            PairOutcome p = s.pair();
+            FusionCompleted f = FusionCompleted.of(RUN, s.round(), new PeerPair(p.updater(), p.receiver()), p.fusion(),
+                    p.fusion().ok() ? BLOB : null, null);
+            out.add(f);
+            out.add(f);
         }
         Collections.reverse(out);
         return out;
     }
 
     private static List<ModelPublished> updates(RunResult sim) {
-        List<ModelPublished> out = new ArrayList<>();
-        for (RoundSummary r : sim.rounds()) {
-            for (PairOutcome p : r.pairs()) {
-                out.add(ModelPublished.trained(RUN, r.round(), p.updater(), BLOB, null, 2, 10, p.local()));
-            }
-        }
-        return out;
+        return scheduled(sim).stream().map(s -> ModelPublished.trained(RUN, s.round(), s.pair().updater(), BLOB, null,
+                2, 10, s.pair().local())).toList();
+    }
+
+    private record Scheduled(int round, PairOutcome pair) {
+    }
+
+    private static List<Scheduled> scheduled(RunResult sim) {
+        return sim.rounds().stream().flatMap(r -> r.pairs().stream().map(p -> new Scheduled(r.round(), p))).toList();
     }
 }
