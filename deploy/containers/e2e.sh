@@ -45,6 +45,12 @@ export FMKT_PORT_GRAFANA="${FMKT_E2E_PORT_GRAFANA:-23000}"   # not started (prof
 # on the host, each with whatever cores and load it gets; portable pins every kernel choice and the
 # thread count, so equality does not depend on them.
 export FMKT_NUMERICS=portable
+# Kafka is secured (compose.yaml): fresh passwords for this deployment; the CLI on the host
+# authenticates as the operator.
+secret() { head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='; }
+export FMKT_KAFKA_ADMIN_PASSWORD="$(secret)" FMKT_KAFKA_SERVICE_PASSWORD="$(secret)"
+export FMKT_KAFKA_OPERATOR_PASSWORD="$(secret)"
+export FMKT_KAFKA_USERNAME=fmkt-operator FMKT_KAFKA_PASSWORD="$FMKT_KAFKA_OPERATOR_PASSWORD"
 RUN_OPTS=(--data synthetic --clients 8 --pairs 2 --rounds 6 --width 4 --seed 1 --numerics portable)
 SERVICES=(client-service-0 client-service-1 fusion-service eval-service)
 
@@ -178,6 +184,14 @@ say "all services ready $((SECONDS - t)) s after compose up"
 } >"$work/start-to-ready.txt"
 say "start to ready (ms, 2 cores, all containers starting together):"
 sed 's/^/    /' "$work/start-to-ready.txt"
+
+# Kafka lets nobody in without credentials (the same tool with the admin's credentials answered the
+# health check), and the ACLs leave the operator no way to forge what only services write.
+if "$DOCKER" exec "$(cid kafka)" timeout 60 /opt/kafka/bin/kafka-broker-api-versions.sh \
+    --bootstrap-server kafka:19092 >"$work/anonymous.log" 2>&1; then
+  fail "Kafka answered a client without credentials (see $work/anonymous.log)"
+fi
+say "Kafka refuses a client without credentials (SASL/SCRAM, ACLs)"
 
 # --- 3 + 4. the run, with two crashes ---------------------------------------------------------
 say "run: ./fmkt run ${RUN_OPTS[*]} against the containers"

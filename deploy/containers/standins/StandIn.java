@@ -31,12 +31,17 @@ import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
  * StandIn topics --bootstrap-server B --create --if-not-exists --topic T --partitions N [--config K=V]...
  * StandIn topics --bootstrap-server B --describe --topic REGEX      one "Topic: T\tPartitionCount: N" line each
  * StandIn api-versions --bootstrap-server B                          exit 0 when the broker serves metadata
+ * StandIn configs --bootstrap-server B --alter --add-config 'SCRAM-SHA-256=[password=P]' --entity-type users --entity-name U
+ * StandIn acls --bootstrap-server B --add --allow-principal User:U --operation Read [--operation ...]
+ *              (--topic T | --group G) [--resource-pattern-type literal|prefixed]
+ * (each Kafka one also takes --command-config FILE: client properties, e.g. SASL settings)
  * StandIn s3 --data-dir D [--port 9000] [--bucket fmkt]...          S3Proxy on 0.0.0.0, credentials from
  *                                                                    MINIO_ROOT_USER / MINIO_ROOT_PASSWORD
  * </pre>
  *
- * The first two stand in for the Kafka distribution's kafka-topics.sh and kafka-broker-api-versions.sh
- * (only the options deploy/compose uses), so compose's kafka-init and health check run unchanged.
+ * The Kafka ones stand in for the Kafka distribution's kafka-topics.sh, kafka-broker-api-versions.sh,
+ * kafka-configs.sh and kafka-acls.sh (only the options deploy/compose uses), so compose's kafka-init
+ * and health check run unchanged.
  */
 public final class StandIn {
     public static void main(String[] args) throws Exception {
@@ -47,13 +52,15 @@ public final class StandIn {
         switch (args[0]) {
             case "topics" -> System.exit(topics(o));
             case "api-versions" -> System.exit(apiVersions(o));
+            case "configs" -> System.exit(configs(o));
+            case "acls" -> System.exit(acls(o));
             case "s3" -> s3(o);
             default -> usage();
         }
     }
 
     static void usage() {
-        System.err.println("usage: StandIn topics|api-versions|s3 [options] (see the source)");
+        System.err.println("usage: StandIn topics|api-versions|configs|acls|s3 [options] (see the source)");
         System.exit(2);
     }
 
@@ -61,7 +68,8 @@ public final class StandIn {
         Map<String, List<String>> o = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
             String k = args[i];
-            boolean flag = k.equals("--create") || k.equals("--describe") || k.equals("--if-not-exists");
+            boolean flag = k.equals("--create") || k.equals("--describe") || k.equals("--if-not-exists")
+                    || k.equals("--alter") || k.equals("--add");
             o.computeIfAbsent(k, x -> new ArrayList<>()).add(flag ? "" : args[++i]);
         }
         return o;
@@ -78,10 +86,72 @@ public final class StandIn {
         return v.get(v.size() - 1);
     }
 
-    static Admin admin(Map<String, List<String>> o) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, one(o, "--bootstrap-server", null),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
+    static Admin admin(Map<String, List<String>> o) throws java.io.IOException {
+        Map<String, Object> c = new HashMap<>();
+        if (o.containsKey("--command-config")) {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.Reader r = Files.newBufferedReader(Path.of(one(o, "--command-config", null)))) {
+                p.load(r);
+            }
+            p.stringPropertyNames().forEach(k -> c.put(k, p.getProperty(k)));
+        }
+        c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, one(o, "--bootstrap-server", null));
+        c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        return Admin.create(c);
+    }
+
+    /** A SCRAM credential for a user (kafka-configs.sh --alter --add-config 'SCRAM-SHA-256=[password=P]'). */
+    static int configs(Map<String, List<String>> o) throws Exception {
+        if (!o.containsKey("--alter") || !"users".equals(one(o, "--entity-type", null))) {
+            usage();
+        }
+        java.util.regex.Matcher m = Pattern.compile("SCRAM-SHA-(256|512)=\\[(?:iterations=(\\d+),)?password=([^\\]]+)\\]")
+                .matcher(one(o, "--add-config", null));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--add-config must be SCRAM-SHA-256=[password=...]");
+        }
+        org.apache.kafka.clients.admin.ScramMechanism mech = m.group(1).equals("256")
+                ? org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256
+                : org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512;
+        int iterations = m.group(2) == null ? 8192 : Integer.parseInt(m.group(2));
+        String user = one(o, "--entity-name", null);
+        try (Admin admin = admin(o)) {
+            admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(
+                    user, new org.apache.kafka.clients.admin.ScramCredentialInfo(mech, iterations), m.group(3))))
+                    .all().get(60, TimeUnit.SECONDS);
+        }
+        System.out.println("Completed updating config for user " + user + ".");
+        return 0;
+    }
+
+    /** ALLOW bindings for one principal on one resource (kafka-acls.sh --add). */
+    static int acls(Map<String, List<String>> o) throws Exception {
+        if (!o.containsKey("--add")) {
+            usage();
+        }
+        org.apache.kafka.common.resource.ResourceType type = o.containsKey("--topic")
+                ? org.apache.kafka.common.resource.ResourceType.TOPIC : org.apache.kafka.common.resource.ResourceType.GROUP;
+        String name = one(o, o.containsKey("--topic") ? "--topic" : "--group", null);
+        org.apache.kafka.common.resource.PatternType pattern = org.apache.kafka.common.resource.PatternType.fromString(
+                one(o, "--resource-pattern-type", "literal").toUpperCase(java.util.Locale.ROOT));
+        List<org.apache.kafka.common.acl.AclBinding> bindings = new ArrayList<>();
+        for (String op : o.getOrDefault("--operation", List.of())) {
+            bindings.add(new org.apache.kafka.common.acl.AclBinding(
+                    new org.apache.kafka.common.resource.ResourcePattern(type, name, pattern),
+                    new org.apache.kafka.common.acl.AccessControlEntry(one(o, "--allow-principal", null), "*",
+                            org.apache.kafka.common.acl.AclOperation.fromString(op.replaceAll("([a-z])([A-Z])", "$1_$2")
+                                    .toUpperCase(java.util.Locale.ROOT)),
+                            org.apache.kafka.common.acl.AclPermissionType.ALLOW)));
+        }
+        if (bindings.isEmpty()) {
+            throw new IllegalArgumentException("--operation is required");
+        }
+        try (Admin admin = admin(o)) {
+            admin.createAcls(bindings).all().get(60, TimeUnit.SECONDS);
+        }
+        System.out.println("Adding ACLs for resource `" + pattern + ":" + type + ":" + name + "`: " + bindings.size());
+        return 0;
     }
 
     static int topics(Map<String, List<String>> o) throws Exception {

@@ -1,7 +1,8 @@
 # Stand-in for apache/kafka:4.1.2 where no registry is reachable: a single-node KRaft broker from the
 # Maven artifacts fmkt-local-stack uses (kafka_2.13 4.1.2 and its runtime dependencies), configured
-# from KAFKA_* variables like the apache/kafka image, with /opt/kafka/bin/kafka-topics.sh and
-# kafka-broker-api-versions.sh for the options deploy/compose uses. Build context: the directory
+# from KAFKA_* variables like the apache/kafka image, with /opt/kafka/bin/kafka-topics.sh,
+# kafka-broker-api-versions.sh, kafka-configs.sh and kafka-acls.sh for the options deploy/compose
+# uses. Build context: the directory
 # deploy/containers/images.sh stages (libs/ + the files beside this one).
 ARG JDK_IMAGE=fmkt-base/jdk:17
 ARG JRE_IMAGE=fmkt-base/jre:17
@@ -16,6 +17,8 @@ COPY kafka-run.sh kafka-tool.sh /opt/kafka/bin/
 RUN chmod 0755 /opt/kafka/bin/kafka-run.sh /opt/kafka/bin/kafka-tool.sh \
  && ln -s kafka-tool.sh /opt/kafka/bin/kafka-topics.sh \
  && ln -s kafka-tool.sh /opt/kafka/bin/kafka-broker-api-versions.sh \
+ && ln -s kafka-tool.sh /opt/kafka/bin/kafka-configs.sh \
+ && ln -s kafka-tool.sh /opt/kafka/bin/kafka-acls.sh \
  && mkdir -p /etc/kafka/docker && ln -s /opt/kafka/bin/kafka-run.sh /etc/kafka/docker/run \
  && groupadd --system --gid 1000 appuser \
  && useradd --system --uid 1000 --gid 1000 --no-create-home --shell /usr/sbin/nologin appuser \

@@ -29,6 +29,11 @@ public final class DeploymentOptions {
                     + " 'PID NAME' lines to PIDFILE (stop them with kill; they shut down cleanly on SIGTERM)")
     Path keepRunning;
 
+    @Option(names = "--secure-kafka", description = "secure the local stack's Kafka (SASL/SCRAM, ACLs; credentials"
+            + " made once in <state-dir>/kafka-users.properties) for good: later commands on this state dir use it"
+            + " (see docs/SECURITY.md)")
+    boolean secureKafka;
+
     /** Options for a deployment on the given ports, results and state (tests, programmatic use). */
     public static DeploymentOptions of(Path results, Path stateDir, LocalDeployment.Ports ports, Duration timeout) {
         DeploymentOptions d = new DeploymentOptions();
@@ -48,6 +53,14 @@ public final class DeploymentOptions {
 
     Path stateDir() {
         return stateDir != null ? stateDir : home().resolve(".fmkt/stack");
+    }
+
+    /** Before a deployment starts: {@code --secure-kafka} makes the state dir's Kafka credentials. */
+    Path preparedStateDir() throws java.io.IOException {
+        if (secureKafka) {
+            LocalDeployment.secureKafka(stateDir());
+        }
+        return stateDir();
     }
 
     /** Where to write the PIDs of processes left running; null: stop them at the end (the default). */

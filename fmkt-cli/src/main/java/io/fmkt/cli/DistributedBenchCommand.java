@@ -39,7 +39,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ExperimentConfig c = RunCommand.absoluteData(DemoCommand.preset(data, rounds, 1));
+        ExperimentConfig c = DemoCommand.preset(data, rounds, 1);
         PrintStream o = System.out;
         o.printf("fmkt bench-distributed: demo preset (width %d, %d clients, %d pairs, %d rounds, data %s)%n",
                 c.width(), c.clients(), c.pairs(), c.rounds(), c.data());
@@ -53,15 +53,15 @@ public final class DistributedBenchCommand implements Callable<Integer> {
 
         String id = RunIds.newRunId("bench", c.seed(), Clock.systemUTC());
         Path logs = deployment.resultsDir().resolve(id).resolve("logs");
-        try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.stateDir(), logs,
+        try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.preparedStateDir(), logs,
                 deployment.ports(), c.numericsMode(), s -> o.println("  " + s));
-             RunClient client = new RunClient(local.kafkaBootstrap())) {
+             RunClient client = new RunClient(local.kafka())) {
             client.ensureTopics();
             RunClient.RunLog log;
             long t1;
             try (RunClient.Follower f = client.follow(id)) {
                 t1 = System.nanoTime();
-                client.publish(RunStarted.of(id, c, Instant.now()));
+                client.publish(RunStarted.of(id, LocalDeployment.offerData(c, deployment.stateDir()), Instant.now()));
                 log = f.await(rounds, deployment.timeout(), e -> o.printf(Locale.ROOT,
                         "  services round %d: acc %.2f %%  %.1f s%n", e.round(), e.accMean(),
                         (System.nanoTime() - t1) / 1e9), m -> { });

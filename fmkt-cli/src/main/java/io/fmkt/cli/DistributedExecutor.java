@@ -27,7 +27,11 @@ final class DistributedExecutor implements StudyExecutor {
     private final Duration timeout;
     private final PrintStream progress;
 
-    DistributedExecutor(RunClient client, int inFlight, Duration timeout, PrintStream progress) {
+    private final java.nio.file.Path stateDir;
+
+    /** @param stateDir the local deployment's, whose data root the services read datasets from */
+    DistributedExecutor(RunClient client, int inFlight, Duration timeout, java.nio.file.Path stateDir,
+            PrintStream progress) {
         if (inFlight < 1) {
             throw new IllegalArgumentException("--in-flight must be >= 1, got " + inFlight);
         }
@@ -35,6 +39,7 @@ final class DistributedExecutor implements StudyExecutor {
         this.inFlight = inFlight;
         this.timeout = timeout;
         this.progress = progress;
+        this.stateDir = stateDir;
     }
 
     @Override
@@ -62,7 +67,7 @@ final class DistributedExecutor implements StudyExecutor {
     }
 
     private void runOne(StudyRun run, Finished finished) throws Exception {
-        ExperimentConfig c = RunCommand.absoluteData(run.config());
+        ExperimentConfig c = LocalDeployment.offerData(run.config(), stateDir);
         String id = RunIds.newRunId("study", c.seed(), Clock.systemUTC());
         long start = System.nanoTime();
         RunClient.RunLog log;

@@ -13,7 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import io.fmkt.core.data.DataRoot;
 import io.fmkt.core.numerics.Numerics;
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.train.ExperimentData;
+import io.fmkt.core.wire.KafkaAccess;
 
 /**
  * The embedded default on one machine: a local stack process (real Kafka + S3) and the three
@@ -71,12 +75,121 @@ public final class LocalDeployment implements AutoCloseable {
         return "127.0.0.1:" + ports.kafka();
     }
 
+    /**
+     * How the CLI reaches Kafka: as the operator principal when this state dir's Kafka is secured; else
+     * as {@code FMKT_KAFKA_USERNAME} / {@code FMKT_KAFKA_PASSWORD} when set (a secured stack this CLI
+     * did not start: compose), else PLAINTEXT.
+     */
+    public KafkaAccess kafka() {
+        if (!Files.exists(kafkaUsersFile(stateDir))) {
+            return KafkaAccess.fromEnvironment(kafkaBootstrap(), System.getenv());
+        }
+        try {
+            return new KafkaAccess(kafkaBootstrap(), OPERATOR, kafkaUsers(stateDir).getProperty(OPERATOR));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + kafkaUsersFile(stateDir), e);
+        }
+    }
+
+    /** SCRAM principals of the secured local broker (as the stack's KafkaUsers names them). */
+    static final String ADMIN = "admin";
+    static final String SERVICE = "fmkt-service";
+    static final String OPERATOR = "fmkt-operator";
+
+    static Path kafkaUsersFile(Path stateDir) {
+        return stateDir.resolve("kafka-users.properties");
+    }
+
+    /**
+     * Secures this state dir's Kafka for good: makes its principals' passwords once (random, in an
+     * owner-only file the stack and this CLI read); the stack then starts with SASL/SCRAM and ACLs.
+     */
+    public static void secureKafka(Path stateDir) throws IOException {
+        Path file = kafkaUsersFile(stateDir);
+        if (Files.exists(file)) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder("# SCRAM users of the local Kafka (docs/SECURITY.md); keep private\n");
+        for (String user : List.of(ADMIN, SERVICE, OPERATOR)) {
+            sb.append(user).append('=').append(secret()).append('\n');
+        }
+        writePrivate(stateDir, file, sb.toString());
+    }
+
+    private static java.util.Properties kafkaUsers(Path stateDir) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = Files.newBufferedReader(kafkaUsersFile(stateDir))) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    private static String secret() {
+        byte[] secret = new byte[24];
+        new java.security.SecureRandom().nextBytes(secret);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
+    /** Writes {@code content} to {@code file} readable by its owner only, from the first byte on. */
+    private static void writePrivate(Path dir, Path file, String content) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     public String s3Endpoint() {
         return "http://127.0.0.1:" + ports.s3();
     }
 
     public String serviceUrl(Service s) {
         return "http://127.0.0.1:" + ports.of(s);
+    }
+
+    /** Where the services this deployment starts read datasets from ({@code fmkt.data-dir}). */
+    public static Path dataRoot(Path stateDir) {
+        return stateDir.toAbsolutePath().normalize().resolve("data");
+    }
+
+    /**
+     * {@code c} as the services take it: a local data path becomes a dataset name and its digest, and
+     * the name a link in the data root to that path (the services never see the path itself).
+     */
+    public static ExperimentConfig offerData(ExperimentConfig c, Path stateDir) throws IOException {
+        if (c.synthetic()) {
+            return c;
+        }
+        Path p = Path.of(c.data()).toAbsolutePath().normalize();
+        if (!Files.exists(p)) {
+            if (c.dataSha256() != null) {
+                return c; // a dataset name already: the services check it against their root
+            }
+            throw new java.nio.file.NoSuchFileException(c.data(), null,
+                    "--data must be 'synthetic' or an existing CIFAR-10 archive or folder");
+        }
+        DataRoot.Dataset ds = DataRoot.describe(p);
+        if (c.dataSha256() != null && !c.dataSha256().equals(ds.sha256())) {
+            throw new IOException("data " + p + " has sha256 " + ds.sha256() + ", the config asks for " + c.dataSha256());
+        }
+        Path root = dataRoot(stateDir);
+        Files.createDirectories(root);
+        Path link = root.resolve(ds.name());
+        if (!(Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(p))) {
+            Path tmp = root.resolve(".link-" + ProcessHandle.current().pid());
+            Files.deleteIfExists(tmp);
+            Files.createSymbolicLink(tmp, p);
+            Files.move(tmp, link, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return c.withDataset(ds.name(), ds.sha256());
+    }
+
+    /** A logged run's data as this machine has it: by name from the data root, or an older run's path. */
+    public static ExperimentData loadData(ExperimentConfig c, Path stateDir) throws IOException {
+        return c.dataSha256() != null ? ExperimentData.load(c, new DataRoot(dataRoot(stateDir))) : ExperimentData.load(c);
     }
 
     /**
@@ -129,16 +242,28 @@ public final class LocalDeployment implements AutoCloseable {
     }
 
     private void ensureStack(Path stateDir, Path logDir) throws IOException, InterruptedException {
+        Path started = stateDir.resolve("kafka-security");
+        String wanted = Files.exists(kafkaUsersFile(stateDir)) ? "scram" : "plaintext";
         if (portOpen(ports.kafka()) && portOpen(ports.s3())) {
-            log.accept("reusing the local stack on " + kafkaBootstrap() + " and " + s3Endpoint());
+            String running = Files.exists(started) ? Files.readString(started).trim() : "plaintext";
+            if (!running.equals(wanted)) {
+                throw new IOException("the running local stack's Kafka is " + running + " and this state dir's is "
+                        + wanted + " (--secure-kafka): stop the running stack first");
+            }
+            log.accept("reusing the local stack on " + kafka() + " and " + s3Endpoint());
             return;
         }
+        Files.createDirectories(stateDir);
+        Files.writeString(started, wanted + "\n");
         Path module = home.resolve("deploy/local-stack/target");
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx1g", "-cp",
                 module.resolve("fmkt-local-stack.jar") + ":" + Files.readString(module.resolve("classpath.txt")).trim(),
                 "io.fmkt.stack.LocalStackMain", "--data-dir", stateDir.toAbsolutePath().toString(),
                 "--kafka-port", Integer.toString(ports.kafka()), "--s3-port", Integer.toString(ports.s3()),
                 "--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY, "--bucket", BUCKET));
+        if (Files.exists(kafkaUsersFile(stateDir))) {
+            cmd.addAll(List.of("--kafka-users", kafkaUsersFile(stateDir).toAbsolutePath().toString()));
+        }
         Process p = start(cmd, logDir.resolve("local-stack.log"));
         names.add("local-stack");
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -148,12 +273,20 @@ public final class LocalDeployment implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        log.accept("started the local stack: Kafka " + kafkaBootstrap() + ", S3 " + s3Endpoint());
+        log.accept("started the local stack: Kafka " + kafka() + ", S3 " + s3Endpoint());
         // Before any service subscribes: a subscription would auto-create them without compaction.
-        try (RunClient client = new RunClient(kafkaBootstrap())) {
-            client.ensureTopics();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IOException("cannot create the fmkt topics on " + kafkaBootstrap(), e.getCause());
+        // A secured broker listens a moment before the stack has granted the ACLs: retry until then.
+        for (int attempt = 1; ; attempt++) {
+            try (RunClient client = new RunClient(kafka())) {
+                client.ensureTopics();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                boolean early = e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException;
+                if (!early || !p.isAlive() || System.nanoTime() > deadline) {
+                    throw new IOException("cannot create the fmkt topics on " + kafka(), e.getCause());
+                }
+                Thread.sleep(Math.min(2000, 100L * attempt));
+            }
         }
     }
 
@@ -184,7 +317,18 @@ public final class LocalDeployment implements AutoCloseable {
                 "-Dfmkt.s3.endpoint=" + s3Endpoint(),
                 "-Dfmkt.s3.access-key=" + ACCESS_KEY,
                 "-Dfmkt.s3.bucket=" + BUCKET,
+                "-Dfmkt.data-dir=" + dataRoot(stateDir),
                 "-jar", jar.toString()));
+        Files.createDirectories(dataRoot(stateDir));
+        if (Files.exists(kafkaUsersFile(stateDir))) {
+            // The services' principal, from a private file: never on the command line or in the environment.
+            Path conf = stateDir.resolve("service-kafka.properties");
+            writePrivate(stateDir, conf, "kafka.security.protocol=" + KafkaAccess.PROTOCOL + "\n"
+                    + "kafka.sasl.mechanism=" + KafkaAccess.MECHANISM + "\n"
+                    + "kafka.sasl.jaas.config=" + KafkaAccess.jaas(SERVICE, kafkaUsers(stateDir).getProperty(SERVICE))
+                    .replace("\\", "\\\\") + "\n");
+            cmd.add(cmd.indexOf("-jar"), "-Dquarkus.config.locations=" + conf.toAbsolutePath());
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         // The secret goes through the environment, not the command line (visible in ps).
         pb.environment().put("FMKT_S3_SECRET_KEY", SECRET_KEY);
@@ -242,14 +386,7 @@ public final class LocalDeployment implements AutoCloseable {
     public String operatorPassword() throws IOException {
         Path file = stateDir.resolve("operator-password");
         if (!Files.exists(file)) {
-            Files.createDirectories(stateDir);
-            byte[] secret = new byte[24];
-            new java.security.SecureRandom().nextBytes(secret);
-            Path tmp = Files.createTempFile(stateDir, "operator-password", ".tmp",
-                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            writePrivate(stateDir, file, secret());
         }
         return Files.readString(file).trim();
     }

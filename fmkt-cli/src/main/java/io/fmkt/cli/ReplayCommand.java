@@ -8,7 +8,6 @@ import io.fmkt.core.protocol.ReplayComparison;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.store.S3ObjectStore;
 import io.fmkt.core.store.S3StoreConfig;
-import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.sim.RunOutputs;
 import io.fmkt.core.sim.RunResult;
 import io.fmkt.core.wire.LogReader;
@@ -84,7 +83,7 @@ public final class ReplayCommand implements Callable<Integer> {
             resume(o);
             return 0;
         }
-        try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.stateDir(),
+        try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.preparedStateDir(),
                 deployment.resultsDir().resolve(run + "-replay-logs"), deployment.ports(), null, s -> { }, false);
              S3ObjectStore s3 = new S3ObjectStore(S3StoreConfig.of(local.s3Endpoint(), LocalDeployment.ACCESS_KEY,
                      LocalDeployment.SECRET_KEY, LocalDeployment.BUCKET))) {
@@ -101,7 +100,8 @@ public final class ReplayCommand implements Callable<Integer> {
                 o.printf("counterfactual %s of %s: layers %s -> %s, beta %s, T %s, keep %s, norm %s%n", id, run,
                         parent.layers(), c.layers(), c.beta(), c.temperature(), c.keep(), c.norm());
             }
-            List<RoundEvaluated> replayed = request.execute(log, new ModelStore(s3), ExperimentData.load(parent),
+            List<RoundEvaluated> replayed = request.execute(log, new ModelStore(s3),
+                    LocalDeployment.loadData(parent, deployment.stateDir()),
                     Instant.now());
             ReplayComparison comparison = ReplayComparison.of(log, id, replayed);
             Path out = deployment.resultsDir().resolve(id);
@@ -111,7 +111,7 @@ public final class ReplayCommand implements Callable<Integer> {
             o.print(comparison.table());
             if (publish != null ? publish : request.mode() == Replay.Mode.REFUSION) {
                 // A linked run: its rounds show on the dashboard like any run's; live services ignore it.
-                try (RunClient client = new RunClient(local.kafkaBootstrap())) {
+                try (RunClient client = new RunClient(local.kafka())) {
                     client.publish(RunStarted.replay(id, c, run, Instant.now()));
                     for (RoundEvaluated e : replayed) {
                         client.publish(e);
@@ -125,7 +125,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private Replay.Log readLog(LocalDeployment local) {
-        try (LogReader reader = new LogReader(local.kafkaBootstrap())) {
+        try (LogReader reader = new LogReader(local.kafka().clientConfig())) {
             return Replay.Log.read(reader, run, since == null ? null : Instant.parse(since));
         }
     }
@@ -137,9 +137,9 @@ public final class ReplayCommand implements Callable<Integer> {
      */
     private void resume(PrintStream o) throws Exception {
         Path out = deployment.resultsDir().resolve(run);
-        try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.stateDir(),
+        try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.preparedStateDir(),
                 out.resolve("logs"), deployment.ports(), null, o::println, false);
-             RunClient client = new RunClient(local.kafkaBootstrap())) {
+             RunClient client = new RunClient(local.kafka())) {
             Numerics mode = readLog(local).run().config().numericsMode();
             if (numerics != null && Numerics.parse(numerics) != mode) {
                 throw new IllegalArgumentException("--numerics " + numerics + ": run " + run + " was computed with "

@@ -2,6 +2,7 @@ package io.fmkt.cli;
 
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.sim.RunResult;
+import io.fmkt.core.wire.KafkaAccess;
 import io.fmkt.core.wire.DeadLetter;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.ModelPublished;
@@ -43,20 +44,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class RunClient implements AutoCloseable {
     private static final WireCodec CODEC = new WireCodec();
-    private final String bootstrap;
+    private final KafkaAccess kafka;
     private final KafkaProducer<String, byte[]> producer;
 
     public RunClient(String bootstrap) {
-        this.bootstrap = bootstrap;
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        this(KafkaAccess.plaintext(bootstrap));
+    }
+
+    /** A client of the broker {@code kafka} names, authenticated as its principal when it is secured. */
+    public RunClient(KafkaAccess kafka) {
+        this.kafka = kafka;
+        Properties p = kafka.clientProperties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Creates the protocol's topics with their settings (compaction for runs) if missing. */
     public void ensureTopics() throws InterruptedException, ExecutionException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
             var existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
             for (Topics.TopicSpec s : Topics.SPECS.values()) {
@@ -103,7 +108,7 @@ public final class RunClient implements AutoCloseable {
         Follower(String runId) {
             this.runId = runId;
             Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.putAll(kafka.clientConfig());
             p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> parts = new ArrayList<>();
@@ -179,7 +184,7 @@ public final class RunClient implements AutoCloseable {
     /** All records of {@code topics} from the beginning up to now (for tests and replays). */
     public List<ConsumerRecord<String, byte[]>> readAll(Collection<String> topics) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(kafka.clientConfig());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),

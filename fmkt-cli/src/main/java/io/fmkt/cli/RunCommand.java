@@ -44,14 +44,14 @@ public final class RunCommand implements Callable<Integer> {
     /** Submits {@code c}, follows it to the end and writes the run directory; returns its path. */
     static Path execute(ExperimentConfig c, String id, DeploymentOptions d, PrintStream o) throws Exception {
         RunLimits.fromEnvironment(System.getenv()).require(c); // refused here, in the services' words
-        c = absoluteData(c);
+        c = LocalDeployment.offerData(c, d.stateDir());
         Path out = d.resultsDir().resolve(id);
         long start = System.nanoTime();
         o.printf("fmkt run %s: %d clients, %d pairs/round, %d rounds, %s, width %d, layers %s, seed %d, %s numerics%n",
                 id, c.clients(), c.pairs(), c.rounds(), c.partition(), c.width(), c.layers(), c.seed(), c.numerics());
-        try (LocalDeployment local = LocalDeployment.startOrReuse(d.home(), d.stateDir(), out.resolve("logs"),
+        try (LocalDeployment local = LocalDeployment.startOrReuse(d.home(), d.preparedStateDir(), out.resolve("logs"),
                 d.ports(), c.numericsMode(), o::println);
-             RunClient client = new RunClient(local.kafkaBootstrap())) {
+             RunClient client = new RunClient(local.kafka())) {
             client.ensureTopics();
             RunClient.RunLog log;
             try (RunClient.Follower f = client.follow(id)) {
@@ -81,13 +81,5 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return out;
-    }
-
-    /** Services run elsewhere: a relative data path must not depend on this shell's directory. */
-    static ExperimentConfig absoluteData(ExperimentConfig c) {
-        if (c.synthetic()) {
-            return c;
-        }
-        return c.withData(Path.of(c.data()).toAbsolutePath().normalize().toString());
     }
 }

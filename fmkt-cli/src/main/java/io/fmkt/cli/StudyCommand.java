@@ -67,11 +67,11 @@ public final class StudyCommand implements Callable<Integer> {
             NumericsSetup.apply(mode);
             report = Study.run(p, k, dir, new InProcessExecutor(System.out), System.out);
         } else {
-            try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.stateDir(),
+            try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.preparedStateDir(),
                     dir.resolve("logs"), deployment.ports(), mode, System.out::println);
-                 RunClient client = new RunClient(local.kafkaBootstrap())) {
+                 RunClient client = new RunClient(local.kafka())) {
                 client.ensureTopics();
-                report = Study.run(p, k, dir, new DistributedExecutor(client, inFlight, deployment.timeout(),
+                report = Study.run(p, k, dir, new DistributedExecutor(client, inFlight, deployment.timeout(), deployment.stateDir(),
                         System.out), System.out);
             }
         }

@@ -90,7 +90,7 @@ class EndToEndTest {
             assertThat(console.toString()).contains("round 3/3");
 
             List<WireMessage> log = new ArrayList<>();
-            try (RunClient client = new RunClient(local.kafkaBootstrap())) {
+            try (RunClient client = new RunClient(local.kafka())) {
                 for (ConsumerRecord<String, byte[]> r : client.readAll(List.of(Topics.RUNS, Topics.MODELS,
                         Topics.PAIRS, Topics.FUSED, Topics.ROUNDS, Topics.DLQ))) {
                     WireMessage m = new WireCodec().decodeAny(r.value());
@@ -147,8 +147,8 @@ class EndToEndTest {
             List<StudyRun> two = List.of(new StudyRun(StudySetting.AVERAGE, 8, c.seed(), StudySetting.AVERAGE.apply(c)),
                     new StudyRun(StudySetting.GRID.get(1), 8, c.seed(), StudySetting.GRID.get(1).apply(c)));
             java.util.Map<String, String> got = new java.util.concurrent.ConcurrentHashMap<>();
-            try (RunClient client = new RunClient(local.kafkaBootstrap())) {
-                new DistributedExecutor(client, 2, Duration.ofMinutes(5), new PrintStream(
+            try (RunClient client = new RunClient(local.kafka())) {
+                new DistributedExecutor(client, 2, Duration.ofMinutes(5), d.stateDir(), new PrintStream(
                         java.io.OutputStream.nullOutputStream())).runAll(two, (run, id, result, wall) -> {
                             assertThat(RunOutputs.pairsCsv(result).lines()).hasSize(1 + c.rounds());
                             got.put(run.key(), RunOutputs.roundsCsv(result.rounds()));
@@ -207,7 +207,7 @@ class EndToEndTest {
             String metrics = awaitBody(http, eval + "/q/metrics", b -> b.contains("run=\"e2e-1-stage1\"")
                     && b.contains("run=\"e2e-1-rest\""));
             assertThat(metrics).contains("fmkt_round_accuracy");
-            try (RunClient client = new RunClient(local.kafkaBootstrap())) {
+            try (RunClient client = new RunClient(local.kafka())) {
                 List<WireMessage> replays = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> r : client.readAll(List.of(Topics.RUNS, Topics.MODELS,
                         Topics.PAIRS, Topics.ROUNDS))) {

@@ -28,7 +28,8 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalStack(StackConfig config) {
         this.config = config;
-        this.kafka = new EmbeddedKafka(config.dataDir().resolve("kafka"), config.kafkaPort(), config.controllerPort());
+        this.kafka = new EmbeddedKafka(config.dataDir().resolve(config.kafkaUsers() == null ? "kafka" : "kafka-secure"),
+                config.kafkaPort(), config.controllerPort(), config.kafkaUsers());
         this.s3 = new EmbeddedS3(config.dataDir().resolve("s3"), config.s3Port(), config.credentials(), config.buckets());
     }
 

@@ -87,6 +87,7 @@ public final class LocalStackMain {
         String accessKey = S3Credentials.DEFAULT.accessKey();
         String secretKey = S3Credentials.DEFAULT.secretKey();
         List<String> buckets = new ArrayList<>();
+        Path kafkaUsers = null;
         for (int i = 0; i < args.length; i++) {
             String opt = args[i];
             if (opt.equals("-h") || opt.equals("--help")) {
@@ -104,6 +105,7 @@ public final class LocalStackMain {
                 case "--access-key" -> accessKey = v;
                 case "--secret-key" -> secretKey = v;
                 case "--bucket" -> buckets.add(v);
+                case "--kafka-users" -> kafkaUsers = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + opt);
             }
         }
@@ -114,6 +116,13 @@ public final class LocalStackMain {
                 .credentials(accessKey, secretKey);
         if (!buckets.isEmpty()) {
             b.buckets(buckets);
+        }
+        if (kafkaUsers != null) {
+            try {
+                b.kafkaUsers(KafkaUsers.read(kafkaUsers));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--kafka-users: cannot read " + kafkaUsers + ": " + e.getMessage());
+            }
         }
         return b.build();
     }
@@ -130,7 +139,10 @@ public final class LocalStackMain {
         return """
                 usage: LocalStackMain --data-dir DIR [--kafka-port 9092] [--controller-port 0] [--s3-port 9000]
                                       [--access-key %s] [--secret-key ...] [--bucket fmkt]...
-                  A port of 0 picks a free one. State (topics, objects) survives restarts on the same DIR."""
+                                      [--kafka-users FILE]
+                  A port of 0 picks a free one. State (topics, objects) survives restarts on the same DIR.
+                  --kafka-users: Kafka secured with SASL/SCRAM and ACLs; FILE holds user=password lines for
+                  admin, fmkt-service and fmkt-operator (keep it owner-readable)."""
                 .formatted(S3Credentials.DEFAULT.accessKey());
     }
 

@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
  * @param s3Port         S3 API port
  * @param credentials    the one access key / secret S3Proxy accepts (AWS V4 signatures)
  * @param buckets        buckets created at start when missing
+ * @param kafkaUsers     null: Kafka on PLAINTEXT; else secured with these SCRAM users and fmkt's ACLs
+ *                       (its own log dirs, {@code kafka-secure/}, formatted with the credentials)
  */
 public record StackConfig(Path dataDir, int kafkaPort, int controllerPort, int s3Port,
-                          S3Credentials credentials, List<String> buckets) {
+                          S3Credentials credentials, List<String> buckets, KafkaUsers kafkaUsers) {
 
     /** S3 bucket naming rules, simplified: lower case, digits, dots and dashes, 3..63 chars. */
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -54,6 +56,7 @@ public record StackConfig(Path dataDir, int kafkaPort, int controllerPort, int s
         private int s3Port;
         private S3Credentials credentials = S3Credentials.DEFAULT;
         private List<String> buckets = List.of("fmkt");
+        private KafkaUsers kafkaUsers;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -89,8 +92,13 @@ public record StackConfig(Path dataDir, int kafkaPort, int controllerPort, int s
             return this;
         }
 
+        public Builder kafkaUsers(KafkaUsers users) {
+            this.kafkaUsers = users;
+            return this;
+        }
+
         public StackConfig build() {
-            return new StackConfig(dataDir, kafkaPort, controllerPort, s3Port, credentials, buckets);
+            return new StackConfig(dataDir, kafkaPort, controllerPort, s3Port, credentials, buckets, kafkaUsers);
         }
     }
 }

@@ -105,6 +105,41 @@ class ComposeTest {
     }
 
     @Test
+    void kafkaIsSecuredByDefaultWithCredentialsThatHaveNoDefault() {
+        Map<String, String> kafkaEnv = env(services().get("kafka"));
+        assertThat(kafkaEnv.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")).as("no PLAINTEXT listener")
+                .doesNotContain(":PLAINTEXT").contains("INTERNAL:SASL_PLAINTEXT", "EXTERNAL:SASL_PLAINTEXT");
+        assertThat(kafkaEnv).containsEntry("KAFKA_SASL_ENABLED_MECHANISMS", "SCRAM-SHA-256")
+                .containsEntry("KAFKA_AUTHORIZER_CLASS_NAME", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                .containsEntry("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND", "false")
+                .containsEntry("KAFKA_SUPER_USERS", "User:admin");
+        assertThat(kafkaEnv.get("KAFKA_LISTENER_NAME_EXTERNAL_SASL_ENABLED_MECHANISMS")).as("the host's port: SCRAM only")
+                .isEqualTo("SCRAM-SHA-256");
+        for (String name : FMKT) {
+            Map<String, String> env = env(services().get(name));
+            assertThat(env).as(name).containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+                    .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-256").containsEntry("FMKT_DATA_DIR", "/data");
+            assertThat(env.get("KAFKA_SASL_JAAS_CONFIG")).as(name + ": the services' principal, password required")
+                    .contains("username=\"fmkt-service\"").contains("${FMKT_KAFKA_SERVICE_PASSWORD:?");
+        }
+        String init = String.join("\n", command(services().get("kafka-init")));
+        assertThat(init).contains("--entity-name \"$$1\"", "u fmkt-service", "u fmkt-operator")
+                .contains("--allow-principal User:fmkt-service --operation Read --operation Write --operation Describe"
+                        + " --topic fmkt. --resource-pattern-type prefixed")
+                .contains("--allow-principal User:fmkt-operator --operation Write --topic fmkt.runs")
+                .doesNotContain("--allow-principal User:fmkt-operator --operation Write --topic fmkt.models");
+        for (String v : List.of("FMKT_KAFKA_ADMIN_PASSWORD", "FMKT_KAFKA_SERVICE_PASSWORD", "FMKT_KAFKA_OPERATOR_PASSWORD")) {
+            assertThat(env(services().get("kafka-init")).get(v)).as(v + " has no default").startsWith("${" + v + ":?");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> command(Map<String, Object> service) {
+        Object c = service.get("command");
+        return c instanceof List<?> l ? (List<String>) l : List.of(String.valueOf(c));
+    }
+
+    @Test
     void theTwoClientReplicasHostDisjointIdsThatCoverARange() {
         Set<Integer> all = new TreeSet<>();
         Set<String> instances = new TreeSet<>();

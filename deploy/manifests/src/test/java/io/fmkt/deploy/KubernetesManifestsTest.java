@@ -375,7 +375,19 @@ class KubernetesManifestsTest {
                 e -> Objects.toString(e.getValue(), "")));
         assertThat(env).containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
                 .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
-                .containsEntry("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://" + config.get("KAFKA_BOOTSTRAP_SERVERS"));
+                .containsEntry("KAFKA_ADVERTISED_LISTENERS", "CLIENT://" + config.get("KAFKA_BOOTSTRAP_SERVERS"))
+                .containsEntry("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT")
+                .containsEntry("KAFKA_AUTHORIZER_CLASS_NAME", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                .containsEntry("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND", "false");
+        assertThat(env.get("KAFKA_LISTENER_NAME_CLIENT_PLAIN_SASL_JAAS_CONFIG")).as("the admin password from its Secret")
+                .contains("password=\"$(FMKT_KAFKA_ADMIN_PASSWORD)\"");
+        // The services authenticate as fmkt-service with the password the topics job gives that user.
+        Map<String, String> users = dev.find(Secret.class, "dev-kafka-users").orElseThrow().getStringData();
+        Map<String, String> client = dev.find(Secret.class, "fmkt-kafka").orElseThrow().getStringData();
+        assertThat(client).containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+                .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-256");
+        assertThat(client.get("KAFKA_SASL_JAAS_CONFIG")).contains("username=\"fmkt-service\"")
+                .contains("password=\"" + users.get("FMKT_KAFKA_SERVICE_PASSWORD") + "\"");
         assertThat(env.get("CLUSTER_ID")).as("a Kafka Uuid: 22 base64url characters").matches("[A-Za-z0-9_-]{22}");
         // MinIO and the services share the one credentials Secret.
         Deployment minio = dev.find(Deployment.class, "dev-minio").orElseThrow();

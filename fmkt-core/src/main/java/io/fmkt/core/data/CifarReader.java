@@ -228,7 +228,8 @@ public final class CifarReader {
         return new Loaded(file.toString(), Files.readAllBytes(file));
     }
 
-    private static List<String> allFiles() {
+    /** The six batch files, in reading order (also the order of a folder's digest). */
+    static List<String> allFiles() {
         List<String> all = new ArrayList<>(TRAIN_FILES);
         all.add(TEST_FILE);
         return all;

@@ -1,5 +1,6 @@
 package io.fmkt.core.round;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fmkt.core.loss.FmktLoss;
 import io.fmkt.core.loss.LogitKd;
@@ -15,7 +16,9 @@ import java.util.List;
  * writes it as {@code config.json}, and the services carry it in {@code RunStarted} so the log
  * alone can replay a run.
  *
- * @param data            {@code synthetic} or a path to a CIFAR-10 binary directory or tar.gz
+ * @param data            {@code synthetic}; or, on the services, a dataset name in each service's data
+ *                        root ({@link io.fmkt.core.data.DataRoot}); or, in-process, a path to a CIFAR-10
+ *                        binary directory or tar.gz
  * @param partition       {@code segment:k}, {@code dirichlet:alpha} or {@code iid}
  * @param perClientCap    at most this many training images per client (0 = no cap)
  * @param testCap         evaluate on the first this many test images (0 = all)
@@ -29,6 +32,8 @@ import java.util.List;
  *                        {@code average} (parameter averaging, the baseline); absent in older logs = fmkt
  * @param numerics        {@code native} (the machine's fastest kernels) or {@code portable} (the same
  *                        bits on any x86-64 with AVX2, see {@link Numerics}); absent in older logs = native
+ * @param dataSha256      the dataset's digest ({@link io.fmkt.core.data.DataRoot}): required on the services,
+ *                        checked in-process when given; absent (or {@code none}) for synthetic data
  */
 public record ExperimentConfig(
         String data, int clients, int pairs, int rounds, String partition, int perClientCap, int testCap,
@@ -38,14 +43,17 @@ public record ExperimentConfig(
         String layers, double[] layerWeights, String norm, double temperature, double alpha, double beta,
         String keep, double holdoutFraction, int probeImages,
         int syntheticTrainPerBatch, int syntheticTest, @JsonProperty(defaultValue = "fmkt") String fusion,
-        @JsonProperty(defaultValue = "native") String numerics) {
+        @JsonProperty(defaultValue = "native") String numerics,
+        @JsonProperty(defaultValue = NO_DIGEST) @JsonInclude(JsonInclude.Include.NON_NULL) String dataSha256) {
 
     public static final String SYNTHETIC = "synthetic";
+    private static final String NO_DIGEST = "none";
 
     public ExperimentConfig {
         layerWeights = layerWeights.clone();
         fusion = fusion == null ? MutualDistillation.NAME : Fusion.method(fusion).name();
         numerics = Numerics.parse(numerics).label();
+        dataSha256 = NO_DIGEST.equals(dataSha256) ? null : dataSha256;
         List<String> bad = new ArrayList<>();
         if (clients < 2) {
             bad.add("clients must be >= 2, got " + clients);
@@ -72,6 +80,10 @@ public record ExperimentConfig(
         if (probeImages < 1) {
             bad.add("probe images must be >= 1, got " + probeImages);
         }
+        if (dataSha256 != null && (SYNTHETIC.equals(data) || !dataSha256.matches("[0-9a-f]{64}"))) {
+            bad.add("dataSha256 must be 64 lowercase hex digits, and only given with a dataset, got '"
+                    + (dataSha256.length() > 70 ? dataSha256.substring(0, 67) + "..." : dataSha256) + "'");
+        }
         if (!bad.isEmpty()) {
             throw new IllegalArgumentException("invalid experiment config: " + String.join("; ", bad));
         }
@@ -94,9 +106,14 @@ public record ExperimentConfig(
         return Numerics.parse(numerics);
     }
 
-    /** The same experiment reading its data from {@code path}. */
+    /** The same experiment reading its data from {@code path}, with no digest. */
     public ExperimentConfig withData(String path) {
-        return toBuilder().data(path).build();
+        return toBuilder().data(path).dataSha256(null).build();
+    }
+
+    /** The same experiment on the dataset {@code name} with digest {@code sha256} (as services take it). */
+    public ExperimentConfig withDataset(String name, String sha256) {
+        return toBuilder().data(name).dataSha256(sha256).build();
     }
 
     /** The same experiment with other fusion settings (a counterfactual replay's overrides). */
@@ -123,7 +140,7 @@ public record ExperimentConfig(
         b.layerWeights = layerWeights.clone(); b.norm = norm; b.temperature = temperature; b.alpha = alpha;
         b.beta = beta; b.keep = keep; b.holdoutFraction = holdoutFraction; b.probeImages = probeImages;
         b.syntheticTrainPerBatch = syntheticTrainPerBatch; b.syntheticTest = syntheticTest; b.fusion = fusion;
-        b.numerics = numerics;
+        b.numerics = numerics; b.dataSha256 = dataSha256;
         return b;
     }
 
@@ -160,6 +177,7 @@ public record ExperimentConfig(
         private int syntheticTest = 1000;
         private String fusion = MutualDistillation.NAME;
         private String numerics = Numerics.NATIVE.label();
+        private String dataSha256;
 
         private Builder() {
         }
@@ -195,12 +213,13 @@ public record ExperimentConfig(
         public Builder syntheticTest(int v) { syntheticTest = v; return this; }
         public Builder fusion(String v) { fusion = v; return this; }
         public Builder numerics(String v) { numerics = v; return this; }
+        public Builder dataSha256(String v) { dataSha256 = v; return this; }
 
         public ExperimentConfig build() {
             return new ExperimentConfig(data, clients, pairs, rounds, partition, perClientCap, testCap, width, seed,
                     localEpochs, fusionEpochs, batchSize, learningRate, fusionLearningRate, momentum, weightDecay,
                     maxGradNorm, augment, layers, layerWeights, norm, temperature, alpha, beta, keep,
-                    holdoutFraction, probeImages, syntheticTrainPerBatch, syntheticTest, fusion, numerics);
+                    holdoutFraction, probeImages, syntheticTrainPerBatch, syntheticTest, fusion, numerics, dataSha256);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.fmkt.core.train;
 
 import io.fmkt.core.data.CifarData;
 import io.fmkt.core.data.CifarReader;
+import io.fmkt.core.data.DataRoot;
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.data.Partition;
 import io.fmkt.core.data.Partitioner;
@@ -17,11 +18,35 @@ import java.nio.file.Path;
  */
 public record ExperimentData(Partition partition, ImageSet[] shards, ImageSet test, ImageSet probe, ImageSet train) {
 
+    /**
+     * In-process (simulator, study, bench): {@code data} is a local path, trusted as the user's own,
+     * and checked against {@code dataSha256} when the config has one.
+     */
     public static ExperimentData load(ExperimentConfig c) throws IOException {
-        CifarData raw = c.synthetic()
-                ? SyntheticCifar.generate(c.seed(), c.syntheticTrainPerBatch(), c.syntheticTest())
-                : CifarReader.read(Path.of(c.data()));
-        return of(c, raw);
+        if (c.synthetic()) {
+            return of(c, synthetic(c));
+        }
+        Path p = Path.of(c.data());
+        if (c.dataSha256() != null) {
+            String actual = new DataRoot(null).digest(p);
+            if (!actual.equals(c.dataSha256())) {
+                throw new IOException("data " + p + " has sha256 " + actual + ", the config asks for " + c.dataSha256());
+            }
+        }
+        return of(c, CifarReader.read(p));
+    }
+
+    /**
+     * On a service: {@code data} is a dataset name in {@code root}, used only if its digest matches.
+     *
+     * @throws DataRoot.RefusedException if the name or the digest is refused
+     */
+    public static ExperimentData load(ExperimentConfig c, DataRoot root) throws IOException {
+        return of(c, c.synthetic() ? synthetic(c) : CifarReader.read(root.resolve(c.data(), c.dataSha256())));
+    }
+
+    private static CifarData synthetic(ExperimentConfig c) {
+        return SyntheticCifar.generate(c.seed(), c.syntheticTrainPerBatch(), c.syntheticTest());
     }
 
     public static ExperimentData of(ExperimentConfig c, CifarData raw) {

@@ -27,8 +27,13 @@ public final class LogReader implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
 
     public LogReader(String bootstrap) {
+        this(KafkaAccess.plaintext(bootstrap).clientConfig());
+    }
+
+    /** @param kafka client settings: bootstrap and security ({@link KafkaAccess#clientConfig()}, a service's {@code kafka.*}) */
+    public LogReader(Map<String, Object> kafka) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(kafka);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 << 20));
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());

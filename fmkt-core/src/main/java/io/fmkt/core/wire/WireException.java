@@ -34,7 +34,13 @@ public class WireException extends IllegalArgumentException {
          */
         NUMERICS_MISMATCH,
         /** The run asks for more than a configured limit allows (clients, width, memory, ...). */
-        LIMIT_EXCEEDED
+        LIMIT_EXCEEDED,
+        /** The run's data is not a plain dataset name (a path, {@code ..}, separators): never read. */
+        DATA_REFUSED,
+        /** The run's dataset name is not in this service's data root (or it has none). */
+        DATA_UNKNOWN,
+        /** The dataset under the run's name does not have the run's digest (or the run gives none). */
+        DATA_DIGEST_MISMATCH
     }
 
     private final Reason reason;

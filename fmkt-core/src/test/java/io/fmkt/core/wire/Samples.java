@@ -24,7 +24,7 @@ final class Samples {
         return new ExperimentConfig("synthetic", 10, 3, 100, "segment:8", 500, 0, 16, 9_007_199_254_740_993L,
                 1, 2, 64, 0.1 + 0.2, 0.05, 0.9, 5e-4, 0.0, true,
                 "1,3", new double[] {1, Math.PI, Double.MIN_VALUE, -0.0}, "l2", 3, 1e-300, 1.0 / 3,
-                "best", 0.1, 32, 400, 1000, "fmkt", "portable");
+                "best", 0.1, 32, 400, 1000, "fmkt", "portable", null);
     }
 
     static RunStarted runStarted() {

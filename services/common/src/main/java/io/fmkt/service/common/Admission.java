@@ -1,6 +1,7 @@
 package io.fmkt.service.common;
 
 import io.fmkt.core.admission.RunLimits;
+import io.fmkt.core.data.DataRoot;
 import io.fmkt.core.numerics.Numerics;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.WireException;
@@ -11,7 +12,9 @@ import java.util.List;
 /**
  * Whether this process takes a run on, decided from its config alone before anything is allocated
  * for it: within the limits ({@code fmkt.limits.*}, {@code LIMIT_EXCEEDED}), and in the numerics this
- * process's engine was started with ({@code NUMERICS_MISMATCH}). Every way a run reaches a service
+ * process's engine was started with ({@code NUMERICS_MISMATCH}), on a dataset named in this service's
+ * data root with the run's digest ({@code DATA_REFUSED}, {@code DATA_UNKNOWN}, {@code DATA_DIGEST_MISMATCH}).
+ * Every way a run reaches a service
  * passes here: its RunStarted or RunResumed ({@link Inbox}), a lost run taken up from the log
  * ({@link RunHistory}), and a replay request.
  */
@@ -22,6 +25,8 @@ public class Admission {
 
     @Inject
     DjlEngine engine;
+
+    private volatile DataRoot dataRoot;
 
     public RunLimits limits() {
         return settings.limits().resolve();
@@ -43,6 +48,41 @@ public class Admission {
                     + " (set fmkt.numerics / FMKT_NUMERICS=" + wanted.label() + " on every service, or submit the run"
                     + " with --numerics " + own.label() + ")");
         }
+        admitData(run);
+    }
+
+    /** {@code fmkt.data-dir}: the only place this service reads datasets from. */
+    public DataRoot dataRoot() {
+        DataRoot r = dataRoot;
+        if (r == null) {
+            r = dataRoot = new DataRoot(settings.dataDir().orElse(null));
+        }
+        return r;
+    }
+
+    /**
+     * The run's dataset, by name under the data root and verified against its digest (synthetic: no
+     * file). Checked at admission, and again by whoever loads it (a file may change in between).
+     */
+    public void admitData(RunStarted run) {
+        if (run.config().synthetic()) {
+            return;
+        }
+        try {
+            dataRoot().resolve(run.config().data(), run.config().dataSha256());
+        } catch (DataRoot.RefusedException e) {
+            throw refusal(run.runId(), e);
+        }
+    }
+
+    /** A refused dataset as the dead letter's reason. */
+    public static WireException refusal(String runId, DataRoot.RefusedException e) {
+        WireException.Reason reason = switch (e.refusal()) {
+            case NOT_A_NAME -> WireException.Reason.DATA_REFUSED;
+            case UNKNOWN -> WireException.Reason.DATA_UNKNOWN;
+            case DIGEST_MISMATCH -> WireException.Reason.DATA_DIGEST_MISMATCH;
+        };
+        return new WireException(reason, "config." + e.field(), "run " + runId + ": " + e.getMessage());
     }
 
     /** A client-service instance hosting {@code hosted} clients of {@code run}. */

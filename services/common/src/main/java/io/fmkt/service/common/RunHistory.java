@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * A run read back from the log: the events a service needs whenever it takes a run up (new, or lost
@@ -21,18 +20,29 @@ public class RunHistory {
     /** Producers' clocks may run behind the clock that stamped RunStarted (another machine). */
     static final Duration CLOCK_SKEW = Duration.ofHours(1);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
-    String bootstrap;
+    /**
+     * The services' one Kafka configuration (every {@code kafka.*} key, env included: bootstrap,
+     * SASL, TLS), so this reader connects and authenticates exactly like the channels.
+     */
+    @jakarta.inject.Inject
+    @io.smallrye.common.annotation.Identifier("default-kafka-broker")
+    java.util.Map<String, Object> kafkaConfig;
 
     @jakarta.inject.Inject
     Admission admission;
+
+    private java.util.Map<String, Object> kafka() {
+        java.util.Map<String, Object> c = new java.util.HashMap<>(kafkaConfig);
+        c.putIfAbsent("bootstrap.servers", "localhost:9092");
+        return c;
+    }
 
     /**
      * The run's RunStarted from the compacted runs topic, or null: how a restarted instance takes up
      * a run whose RunStarted it had already consumed before it lost its state.
      */
     public RunStarted runStarted(String runId) {
-        try (LogReader reader = new LogReader(bootstrap)) {
+        try (LogReader reader = new LogReader(kafka())) {
             return reader.read(runId, List.of(io.fmkt.core.wire.Topics.RUNS), null).stream()
                     .filter(m -> m instanceof RunStarted).map(m -> (RunStarted) m).findFirst().orElse(null);
         }
@@ -60,7 +70,7 @@ public class RunHistory {
 
     /** What the log holds about {@code runId}: its RunStarted, and its events from {@code since} (null: the start). */
     public io.fmkt.core.protocol.Replay.Log log(String runId, Instant since) {
-        try (LogReader reader = new LogReader(bootstrap)) {
+        try (LogReader reader = new LogReader(kafka())) {
             return io.fmkt.core.protocol.Replay.Log.read(reader, runId, since);
         }
     }
@@ -72,7 +82,7 @@ public class RunHistory {
      */
     public List<RoundMessage> events(RunStarted run, Collection<String> topics) {
         Instant since = Instant.parse(run.createdAt()).minus(CLOCK_SKEW);
-        try (LogReader reader = new LogReader(bootstrap)) {
+        try (LogReader reader = new LogReader(kafka())) {
             List<WireMessage> all = reader.read(run.runId(), topics, since);
             return all.stream().filter(m -> m instanceof RoundMessage).map(m -> (RoundMessage) m).toList();
         }

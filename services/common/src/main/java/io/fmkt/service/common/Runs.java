@@ -1,9 +1,11 @@
 package io.fmkt.service.common;
 
+import io.fmkt.core.data.DataRoot;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.WireException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -21,6 +23,9 @@ public class Runs {
     /** How long a message may wait for its run's RunStarted (another topic, so it can arrive later). */
     public static final Duration UNKNOWN_RUN_GRACE = Duration.ofSeconds(30);
     private static final int DATA_CACHE = 2;
+
+    @Inject
+    Admission admission;
 
     private final Map<String, RunStarted> runs = new ConcurrentHashMap<>();
     /**
@@ -93,11 +98,16 @@ public class Runs {
         }
     }
 
-    /** The run's data, loaded on first use (CIFAR-10 from the config's path, or synthetic). */
+    /**
+     * The run's data, loaded on first use: synthetic, or CIFAR-10 by name from this service's data root,
+     * verified against the run's digest.
+     */
     public synchronized ExperimentData data(RunStarted run) {
         return data.computeIfAbsent(run.runId(), id -> {
             try {
-                return ExperimentData.load(run.config());
+                return ExperimentData.load(run.config(), admission.dataRoot());
+            } catch (DataRoot.RefusedException e) {
+                throw Admission.refusal(id, e);
             } catch (IOException e) {
                 throw new UncheckedIOException("run " + id + ": cannot read data " + run.config().data(), e);
             }
