@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reruns the golden runs with ./fmkt and compares them byte for byte (pairs.csv without its wall-time
-# columns). Exit 0 when both match; the CIFAR run is skipped, with a line saying so, when the archive
+# Reruns the golden runs with ./fmkt and compares rounds.csv and pairs.csv byte for byte (wall-clock
+# times are in timings.csv, not compared). Exit 0 when both match; the CIFAR run is skipped, with a line saying so, when the archive
 # is absent (set FMKT_GOLDEN_CIFAR_REQUIRED=1 to make that a failure, as CI does).
 #   docs/results/golden/check.sh [CIFAR_ARCHIVE]
 set -euo pipefail
@@ -8,13 +8,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 cifar="${1:-$root/../shared/data/cifar-10-binary.tar.gz}"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-strip_times() { # pairs.csv without the *_seconds columns (the golden runs' reasons hold no commas)
-  awk -F, 'NR==1{for(i=1;i<=NF;i++) if($i !~ /_seconds$/) keep[i]=1}
-    {out=""; sep=""; for(i=1;i<=NF;i++) if(keep[i]){out=out sep $i; sep=","} print out}' "$1"
-}
 same() { # DIR NAME: the run in DIR equals golden NAME
-  strip_times "$1/pairs.csv" >"$1/pairs.golden.csv"
-  cmp -s "$1/rounds.csv" "$here/$2/rounds.csv" && cmp -s "$1/pairs.golden.csv" "$here/$2/pairs.csv"
+  cmp -s "$1/rounds.csv" "$here/$2/rounds.csv" && cmp -s "$1/pairs.csv" "$here/$2/pairs.csv"
 }
 check() { # NAME OPTIONS...   (a run that differs is run once more: docs/NUMERICS.md, "Honest limits")
   local name=$1 try; shift
@@ -26,7 +21,7 @@ check() { # NAME OPTIONS...   (a run that differs is run once more: docs/NUMERIC
       return 0
     fi
     diff "$here/$name/rounds.csv" "$tmp/$name-$try/rounds.csv" || true
-    diff "$here/$name/pairs.csv" "$tmp/$name-$try/pairs.golden.csv" || true
+    diff "$here/$name/pairs.csv" "$tmp/$name-$try/pairs.csv" || true
   done
   echo "golden $name: DIFFERENT, twice, on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   return 1

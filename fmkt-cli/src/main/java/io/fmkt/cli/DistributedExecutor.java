@@ -1,10 +1,8 @@
 package io.fmkt.cli;
 
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.sim.RoundSummary;
 import io.fmkt.core.study.StudyExecutor;
 import io.fmkt.core.study.StudyRun;
-import io.fmkt.core.wire.RoundEvaluated;
 import io.fmkt.core.wire.RunIds;
 import io.fmkt.core.wire.RunStarted;
 import java.io.PrintStream;
@@ -79,12 +77,9 @@ final class DistributedExecutor implements StudyExecutor {
                     "  %s (%s) round %d/%d  acc %.2f %%%n", run.key(), id, e.round(), c.rounds(), e.accMean()), m -> {
                     });
         }
-        List<RoundSummary> rounds = new ArrayList<>();
-        for (RoundEvaluated e : log.rounds()) {
-            rounds.add(RoundSummary.of(e));
-        }
         synchronized (finished) {
-            finished.accept(run, id, rounds, RunCommand.pairsCsv(log.outcomes()), (System.nanoTime() - start) / 1e9);
+            // run.config(), not c: config.json records the study's own config (data path as given).
+            finished.accept(run, id, log.result(run.config()), (System.nanoTime() - start) / 1e9);
         }
     }
 }

@@ -8,18 +8,14 @@ import io.fmkt.core.protocol.ReplayComparison;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.store.S3ObjectStore;
 import io.fmkt.core.store.S3StoreConfig;
-import io.fmkt.core.sim.RoundSummary;
 import io.fmkt.core.sim.RunOutputs;
-import io.fmkt.core.wire.FusionCompleted;
+import io.fmkt.core.sim.RunResult;
 import io.fmkt.core.wire.LogReader;
-import io.fmkt.core.wire.PairSkipped;
 import io.fmkt.core.wire.RoundEvaluated;
-import io.fmkt.core.wire.RoundMessage;
 import io.fmkt.core.wire.RunIds;
 import io.fmkt.core.wire.RunResumed;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
-import io.fmkt.core.wire.WireMessage;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +31,8 @@ import picocli.CommandLine.Option;
 /**
  * Replays rounds of a logged run from Kafka and the object store only (the local stack is started
  * if needed, the services only to resume). Modes: {@code reevaluate} (must equal the logged
- * accuracies), {@code refuse} (counterfactual: the logged inputs of each pair fused again with
+ * accuracies), {@code refusion} (alias {@code refuse}; the default when a fusion setting is given:
+ * the counterfactual, the logged inputs of each pair fused again with
  * overrides, logged as a run linked to its parent, which live services never execute) and
  * {@code resume} (the services continue a stopped run from its last complete round).
  */
@@ -46,29 +42,30 @@ import picocli.CommandLine.Option;
 public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, description = "the logged run id")
     String run;
-    @Option(names = "--mode", description = "reevaluate | refuse | resume (continue a stopped run from its last"
-            + " complete round on the services) (default: ${DEFAULT-VALUE})")
-    String mode = "reevaluate";
+    @Option(names = "--mode", description = "reevaluate | refusion (re-fuse with other settings; 'refuse' is an"
+            + " alias) | resume (continue a stopped run from its last complete round on the services) (default:"
+            + " refusion when a fusion setting such as --layers is given, else reevaluate)")
+    String mode;
     @Option(names = "--from-round", description = "first round (default: 1)")
     int from = 1;
     @Option(names = "--to-round", description = "last round (default: the run's last)")
     Integer to;
-    @Option(names = "--layers", description = "refuse: stages to distil")
+    @Option(names = "--layers", description = "refusion: stages to distil")
     String layers;
-    @Option(names = "--beta", description = "refuse: feature-map weight")
+    @Option(names = "--beta", description = "refusion: feature-map weight")
     Double beta;
-    @Option(names = {"-T", "--temperature"}, description = "refuse: KD temperature")
+    @Option(names = {"-T", "--temperature"}, description = "refusion: KD temperature")
     Double temperature;
-    @Option(names = "--keep", description = "refuse: received | own | best")
+    @Option(names = "--keep", description = "refusion: received | own | best")
     String keep;
-    @Option(names = "--norm", description = "refuse: none | l2 | attention")
+    @Option(names = "--norm", description = "refusion: none | l2 | attention")
     String norm;
     @Option(names = "--since", paramLabel = "INSTANT", description = "read the run's events from this time on"
             + " (ISO-8601, e.g. 2026-11-26T14:00:00Z; default: the start of the log)")
     String since;
     @Option(names = "--publish", negatable = true, description = "log the replay as a run linked to its parent"
             + " (RunStarted with replayOf, and its rounds), so it shows on the dashboard beside it; live services"
-            + " never execute it (default: on for refuse, off for reevaluate)")
+            + " never execute it (default: on for refusion, off for reevaluate)")
     Boolean publish;
     @Option(names = "--numerics", description = "native | portable: reevaluate/refuse in this mode (default: the"
             + " logged run's own, which reproduces its values); resume: must be the run's own")
@@ -82,7 +79,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream o = System.out;
-        if (mode.equals("resume")) {
+        if (Replay.Mode.parse(mode) == Replay.Mode.RESUME) {
             resume(o);
             return 0;
         }
@@ -99,7 +96,7 @@ public final class ReplayCommand implements Callable<Integer> {
             NumericsSetup.apply(mode);
             ExperimentConfig c = request.config(parent).toBuilder().numerics(mode.label()).build();
             String id = request.id(parent);
-            if (request.mode() == Replay.Mode.REFUSE) {
+            if (request.mode() == Replay.Mode.REFUSION) {
                 o.printf("counterfactual %s of %s: layers %s -> %s, beta %s, T %s, keep %s, norm %s%n", id, run,
                         parent.layers(), c.layers(), c.beta(), c.temperature(), c.keep(), c.norm());
             }
@@ -112,7 +109,7 @@ public final class ReplayCommand implements Callable<Integer> {
             Files.writeString(out.resolve("comparison.csv"), comparison.csv());
             comparison.plot(out.resolve("comparison.png"));
             o.print(comparison.table());
-            if (publish != null ? publish : request.mode() == Replay.Mode.REFUSE) {
+            if (publish != null ? publish : request.mode() == Replay.Mode.REFUSION) {
                 // A linked run: its rounds show on the dashboard like any run's; live services ignore it.
                 try (RunClient client = new RunClient(local.kafka())) {
                     client.publish(RunStarted.replay(id, c, run, Instant.now()));
@@ -166,18 +163,12 @@ public final class ReplayCommand implements Callable<Integer> {
                 result = f.await(c.rounds(), log.evaluated(), deployment.timeout(), e -> o.printf(Locale.ROOT,
                         "round %d/%d  acc %.2f %% (min %.2f, max %.2f)%n", e.round(), c.rounds(), e.accMean(),
                         e.accMin(), e.accMax()), m -> { });
-                Map<String, WireMessage> outcomes = new java.util.LinkedHashMap<>();
-                for (WireMessage m : concat(log.outcomes(), result.outcomes())) {
-                    int receiver = m instanceof FusionCompleted fc ? fc.receiver() : ((PairSkipped) m).receiver();
-                    outcomes.putIfAbsent(((RoundMessage) m).round() + "/" + receiver, m);
-                }
-                List<RoundSummary> rounds = result.rounds().stream().filter(e -> e.round() <= c.rounds())
-                        .map(RoundSummary::of).toList();
-                RunOutputs.write(out, c, rounds, RunCommand.pairsCsv(new ArrayList<>(outcomes.values())),
-                        "fmkt run " + run + " (resumed): layers " + c.layers());
+                RunResult results = RunResult.ofLog(c, result.rounds(), concat(log.outcomes(), result.outcomes()),
+                        concat(log.models(), result.models()));
+                RunOutputs.write(out, results, "fmkt run " + run + " (resumed): layers " + c.layers());
                 o.println();
-                o.print(RunOutputs.table(rounds));
-                o.printf("%nwrote %s (rounds.csv, pairs.csv, config.json, accuracy.png)%n", out);
+                o.print(RunOutputs.table(results.rounds()));
+                o.printf("%nwrote %s (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png)%n", out);
             }
             if (deployment.keepRunning() != null) {
                 local.keepRunning(deployment.keepRunning());
@@ -185,8 +176,8 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private static List<WireMessage> concat(List<? extends WireMessage> a, List<? extends WireMessage> b) {
-        List<WireMessage> all = new ArrayList<>(a);
+    private static <T> List<T> concat(List<? extends T> a, List<? extends T> b) {
+        List<T> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
     }

@@ -1,5 +1,7 @@
 package io.fmkt.cli;
 
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.sim.RunResult;
 import io.fmkt.core.wire.KafkaAccess;
 import io.fmkt.core.wire.DeadLetter;
 import io.fmkt.core.wire.FusionCompleted;
@@ -87,6 +89,11 @@ public final class RunClient implements AutoCloseable {
     /** @param rounds in round order @param outcomes FusionCompleted / PairSkipped @param models ModelPublished */
     public record RunLog(List<RoundEvaluated> rounds, List<WireMessage> outcomes, List<ModelPublished> models,
             long finishedNanos) {
+
+        /** The results of run {@code config}, as the simulator reports them. */
+        public RunResult result(ExperimentConfig config) {
+            return RunResult.ofLog(config, rounds, outcomes, models);
+        }
     }
 
     /** A consumer positioned at the current end of the topics it will follow, so nothing is missed. */

@@ -3,21 +3,17 @@ package io.fmkt.cli;
 import io.fmkt.core.admission.RunLimits;
 import io.fmkt.core.cli.ExperimentOptions;
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.sim.RoundSummary;
 import io.fmkt.core.sim.RunOutputs;
+import io.fmkt.core.sim.RunResult;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.PairSkipped;
-import io.fmkt.core.wire.RoundEvaluated;
 import io.fmkt.core.wire.RunIds;
 import io.fmkt.core.wire.RunStarted;
-import io.fmkt.core.wire.WireMessage;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,7 +53,6 @@ public final class RunCommand implements Callable<Integer> {
                 d.ports(), c.numericsMode(), o::println);
              RunClient client = new RunClient(local.kafka())) {
             client.ensureTopics();
-            List<RoundSummary> rounds = new ArrayList<>();
             RunClient.RunLog log;
             try (RunClient.Follower f = client.follow(id)) {
                 client.publish(RunStarted.of(id, c, Instant.now()));
@@ -74,37 +69,17 @@ public final class RunCommand implements Callable<Integer> {
                     }
                 });
             }
-            for (RoundEvaluated e : log.rounds()) {
-                rounds.add(RoundSummary.of(e));
-            }
-            RunOutputs.write(out, c, rounds, pairsCsv(log.outcomes()), "fmkt run " + id + ": layers " + c.layers());
+            RunResult result = log.result(c);
+            RunOutputs.write(out, result, "fmkt run " + id + ": layers " + c.layers());
             o.println();
-            o.print(RunOutputs.table(rounds));
-            o.printf(Locale.ROOT, "%nwrote %s (rounds.csv, pairs.csv, config.json, accuracy.png, logs/) in %.1f s%n",
+            o.print(RunOutputs.table(result.rounds()));
+            o.printf(Locale.ROOT, "%nwrote %s (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png, logs/)"
+                    + " in %.1f s%n",
                     out, (System.nanoTime() - start) / 1e9);
             if (d.keepRunning() != null) {
                 local.keepRunning(d.keepRunning());
             }
         }
         return out;
-    }
-
-    static String pairsCsv(List<WireMessage> outcomes) {
-        StringBuilder sb = new StringBuilder("round,updater,receiver,status,kept,fusion_loss_a_first,fusion_loss_a_last,"
-                + "fusion_seconds,reason\n");
-        outcomes.stream().sorted(java.util.Comparator.comparingInt((WireMessage m) -> ((io.fmkt.core.wire.RoundMessage) m)
-                .round())).forEach(m -> {
-                    if (m instanceof FusionCompleted f) {
-                        sb.append(String.format(Locale.ROOT, "%d,%d,%d,%s,%s,%.5f,%.5f,%.3f,\"%s\"%n", f.round(),
-                                f.updater(), f.receiver(), f.ok() ? "fused" : "failed",
-                                f.kept().name().toLowerCase(Locale.ROOT), f.losses().lossAFirst(),
-                                f.losses().lossALast(), f.seconds(),
-                                f.failure() == null ? "" : f.failure().replace('"', '\'')));
-                    } else if (m instanceof PairSkipped s) {
-                        sb.append(String.format(Locale.ROOT, "%d,%d,%d,skipped,,,,,\"%s\"%n", s.round(), s.updater(),
-                                s.receiver(), s.reason().replace('"', '\'')));
-                    }
-                });
-        return sb.toString();
     }
 }

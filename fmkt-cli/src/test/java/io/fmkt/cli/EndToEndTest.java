@@ -7,6 +7,7 @@ import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.round.PeerPair;
 import io.fmkt.core.round.PeerSchedule;
 import io.fmkt.core.sim.RunOutputs;
+import io.fmkt.core.sim.RunResult;
 import io.fmkt.core.sim.Simulator;
 import io.fmkt.core.store.S3ObjectStore;
 import io.fmkt.core.study.StudyRun;
@@ -76,8 +77,15 @@ class EndToEndTest {
                 Numerics.NATIVE, m -> { })) {
             Path out = RunCommand.execute(c, "e2e-1", d, new PrintStream(console, true));
 
-            String expected = RunOutputs.roundsCsv(Simulator.run(c, ExperimentData.load(c), r -> { }));
-            assertThat(Files.readString(out.resolve("rounds.csv"))).as(console.toString()).isEqualTo(expected);
+            // One results model (issue 12): the simulator's run directory, written by the same writer,
+            // has the same rounds.csv and pairs.csv byte for byte (wall-clock times are in timings.csv).
+            Path simulated = tmp.resolve("simulated");
+            RunOutputs.write(simulated, RunResult.of(c, Simulator.run(c, ExperimentData.load(c), r -> { })), "sim");
+            for (String file : List.of("rounds.csv", "pairs.csv")) {
+                assertThat(Files.readString(out.resolve(file))).as(file + "\n" + console)
+                        .isEqualTo(Files.readString(simulated.resolve(file)));
+            }
+            assertThat(Files.readAllLines(out.resolve("timings.csv"))).hasSize(1 + c.rounds() * c.pairs());
             assertThat(out.resolve("accuracy.png")).exists();
             assertThat(console.toString()).contains("round 3/3");
 
@@ -123,7 +131,8 @@ class EndToEndTest {
                         .allSatisfy(m -> assertThat(((RoundEvaluated) m).cka()).hasSize(4));
             }
             // replays read only the log and the store: both must give back the logged accuracies
-            for (String mode : List.of("reevaluate", "refuse")) {
+            // ("refuse" is the old name of refusion, still accepted)
+            for (String mode : List.of("reevaluate", "refusion", "refuse")) {
                 int code = Fmkt.commandLine().execute("replay", "--run", "e2e-1", "--mode", mode, "--replay-id",
                         "e2e-1-" + mode, "--results", d.resultsDir().toString(), "--state-dir", d.stateDir().toString(),
                         "--kafka-port", Integer.toString(ports.kafka()), "--s3-port", Integer.toString(ports.s3()));
@@ -140,9 +149,9 @@ class EndToEndTest {
             java.util.Map<String, String> got = new java.util.concurrent.ConcurrentHashMap<>();
             try (RunClient client = new RunClient(local.kafka())) {
                 new DistributedExecutor(client, 2, Duration.ofMinutes(5), d.stateDir(), new PrintStream(
-                        java.io.OutputStream.nullOutputStream())).runAll(two, (run, id, rounds, pairs, wall) -> {
-                            assertThat(pairs.lines()).hasSize(1 + c.rounds());
-                            got.put(run.key(), RunOutputs.roundsCsv(rounds));
+                        java.io.OutputStream.nullOutputStream())).runAll(two, (run, id, result, wall) -> {
+                            assertThat(RunOutputs.pairsCsv(result).lines()).hasSize(1 + c.rounds());
+                            got.put(run.key(), RunOutputs.roundsCsv(result.rounds()));
                         });
             }
             for (StudyRun r : two) {
@@ -160,8 +169,8 @@ class EndToEndTest {
                 "2100-01-01T00:00:00Z", "--replay-id", "e2e-1-late"}, stack))).isEqualTo(2);
             assertThat(sinceErr.toString()).startsWith("fmkt: run e2e-1: the log holds complete events only up to round 0");
             assertThat(d.resultsDir().resolve("e2e-1-late")).doesNotExist();
-            // a counterfactual published as a run linked to its parent
-            assertThat(Fmkt.commandLine().execute(concat(new String[] {"replay", "--run", "e2e-1", "--mode", "refuse",
+            // a counterfactual published as a run linked to its parent; --layers alone implies refusion
+            assertThat(Fmkt.commandLine().execute(concat(new String[] {"replay", "--run", "e2e-1",
                 "--layers", "1", "--publish", "--replay-id", "e2e-1-stage1"}, stack))).isZero();
             List<String> stage1 = Files.readAllLines(d.resultsDir().resolve("e2e-1-stage1").resolve("comparison.csv"));
             assertThat(stage1.subList(1, stage1.size())).as("stage 1 instead of 3 changes the fused models")
@@ -246,14 +255,15 @@ class EndToEndTest {
 
     /**
      * The services are killed (SIGKILL) mid-run; {@code ./fmkt replay --mode resume} restarts them and
-     * they rebuild the run from the log: the finished run's rounds.csv equals an undisturbed one.
+     * they rebuild the run from the log: the finished run's rounds.csv and pairs.csv equal an undisturbed one's.
      */
     @Test
     void aRunWhoseServicesWereKilledResumesToTheSameRounds(@TempDir Path tmp) throws Exception {
         LocalDeployment.Ports ports = freePorts();
         DeploymentOptions d = options(tmp, ports);
         ExperimentConfig c = config().toBuilder().rounds(6).seed(11).build();
-        String expected = RunOutputs.roundsCsv(Simulator.run(c, ExperimentData.load(c), r -> { }));
+        RunResult simulated = RunResult.of(c, Simulator.run(c, ExperimentData.load(c), r -> { }));
+        String expected = RunOutputs.roundsCsv(simulated.rounds());
         try (LocalDeployment stack = LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs"), ports,
                 null, m -> { }, false);
              RunClient client = new RunClient(stack.kafkaBootstrap())) {
@@ -284,6 +294,8 @@ class EndToEndTest {
             assertThat(console.toString()).contains("resuming e2e-resume from round");
             assertThat(Files.readString(d.resultsDir().resolve("e2e-resume").resolve("rounds.csv")))
                     .as(console.toString()).isEqualTo(expected);
+            assertThat(Files.readString(d.resultsDir().resolve("e2e-resume").resolve("pairs.csv")))
+                    .as("pairs.csv, redone fusions counted once").isEqualTo(RunOutputs.pairsCsv(simulated));
         }
     }
 }

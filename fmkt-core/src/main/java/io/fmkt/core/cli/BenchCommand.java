@@ -212,8 +212,9 @@ public final class BenchCommand implements Callable<Integer> {
         try (NDManager m = NDManager.newBaseManager();
              ResNetModel a = ResNetModel.initialised(m, width, 10, 1);
              ResNetModel b = ResNetModel.initialised(m, width, 10, 2)) {
-            MutualDistillation.fuse(a, b, first(data, 2), s, new SplittableRandom(1)); // warm-up
-            FusionResult r = MutualDistillation.fuse(a, b, first(data, n), s, new SplittableRandom(2));
+            MutualDistillation fusion = new MutualDistillation(s);
+            fusion.fuse(a, b, first(data, 2), new SplittableRandom(1)); // warm-up
+            FusionResult r = fusion.fuse(a, b, first(data, n), new SplittableRandom(2));
             return new double[] {r.seconds() / r.steps(), r.images() / 2.0 / r.seconds()};
         }
     }

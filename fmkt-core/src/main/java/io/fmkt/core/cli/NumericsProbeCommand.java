@@ -65,8 +65,9 @@ public final class NumericsProbeCommand implements Callable<Integer> {
             double evalSeconds = (System.nanoTime() - t0) / 1e9;
             sha.update(logits(a, evalSet));
 
-            FusionResult f = MutualDistillation.fuse(a, b, trainSet,
-                    BenchCommand.fusionSettings(new StageSelection(new int[] {3}), batch), new SplittableRandom(3));
+            MutualDistillation stage3 = new MutualDistillation(
+                    BenchCommand.fusionSettings(new StageSelection(new int[] {3}), batch));
+            FusionResult f = stage3.fuse(a, b, trainSet, new SplittableRandom(3));
             sha.update(WeightCodec.encode(a));
             sha.update(WeightCodec.encode(b));
             System.out.printf(Locale.ROOT, "numerics=%s aten=%s onednn=%s mkl_cbwr=%s threads=%d digest=%s"

@@ -5,6 +5,7 @@ import io.fmkt.core.numerics.NumericsSetup;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.sim.RoundSummary;
 import io.fmkt.core.sim.RunOutputs;
+import io.fmkt.core.sim.RunResult;
 import io.fmkt.core.sim.Simulator;
 import io.fmkt.core.train.ExperimentData;
 import java.io.PrintStream;
@@ -21,7 +22,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions experiment;
 
-    @Option(names = "--out", required = true, description = "output directory (rounds.csv, pairs.csv, config.json, accuracy.png)")
+    @Option(names = "--out", required = true,
+            description = "output directory (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png)")
     Path out;
 
     @Option(names = "--histogram", description = "print each client's class histogram before training")
@@ -43,10 +45,10 @@ public final class SimulateCommand implements Callable<Integer> {
             o.print(data.partition().formatHistogram(data.train()));
         }
         List<RoundSummary> rounds = Simulator.run(c, data, r -> o.println(RunOutputs.progressLine(r, c.rounds())));
-        RunOutputs.write(out, c, rounds, RunOutputs.pairsCsv(rounds), "fmkt simulate: layers " + c.layers() + ", " + c.partition());
+        RunOutputs.write(out, RunResult.of(c, rounds), "fmkt simulate: layers " + c.layers() + ", " + c.partition());
         o.println();
         o.print(RunOutputs.table(rounds));
-        o.printf("%nwrote %s (rounds.csv, pairs.csv, config.json, accuracy.png) in %.1f s%n", out,
+        o.printf("%nwrote %s (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png) in %.1f s%n", out,
                 (System.nanoTime() - start) / 1e9);
         return 0;
     }

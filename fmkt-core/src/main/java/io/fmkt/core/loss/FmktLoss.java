@@ -22,9 +22,7 @@ public final class FmktLoss {
      */
     public FmktLoss(double alpha, double temperature, double beta, StageSelection layers, double[] layerWeights,
             FeatureNorm norm) {
-        if (layerWeights.length != 4) {
-            throw new IllegalArgumentException("need one layer weight per stage (4), got " + layerWeights.length);
-        }
+        checkWeights(alpha, beta, layerWeights);
         this.alpha = alpha;
         this.beta = beta;
         this.kd = new LogitKd(temperature);
@@ -33,22 +31,36 @@ public final class FmktLoss {
         this.layerWeights = layerWeights.clone();
     }
 
+    /**
+     * The one check of the weights: alpha and beta >= 0, and w_1..w_4 finite and >= 0. Settings that
+     * build a loss later call it when they are built, so a bad weight is refused before any training.
+     */
+    public static void checkWeights(double alpha, double beta, double[] layerWeights) {
+        if (!(alpha >= 0) || !(beta >= 0)) {
+            throw new IllegalArgumentException("alpha and beta must be >= 0, got " + alpha + ", " + beta);
+        }
+        if (layerWeights.length != 4) {
+            throw new IllegalArgumentException("need 4 layer weights (stages 1..4), got " + layerWeights.length);
+        }
+        for (double w : layerWeights) {
+            if (!(w >= 0) || !Double.isFinite(w)) {
+                throw new IllegalArgumentException("layer weights must be finite and >= 0, got " + w);
+            }
+        }
+    }
+
     /** The terms of one batch; {@code fm[i]} belongs to {@code layers.stages()[i]}, unweighted. */
     public record Terms(NDArray total, NDArray ce, NDArray kd, NDArray[] fm) {
     }
 
+    /**
+     * One direction, {@code L_student}; the caller detaches {@code peer}. The simple reference that
+     * {@link #computeMutual} is tested against.
+     */
     public Terms compute(StageOutputs student, StageOutputs peer, NDArray labels) {
-        NDArray ce = CrossEntropy.loss(student.logits(), labels);
-        NDArray kdTerm = kd.loss(student.logits(), peer.logits());
-        NDArray total = ce.add(kdTerm.mul((float) alpha));
-        int[] stages = layers.stages();
-        NDArray[] fmTerms = new NDArray[stages.length];
-        for (int i = 0; i < stages.length; i++) {
-            int l = stages[i];
-            fmTerms[i] = fm.loss(student.stage(l), peer.stage(l));
-            total = total.add(fmTerms[i].mul((float) (beta * layerWeights[l - 1])));
-        }
-        return new Terms(total, ce, kdTerm, fmTerms);
+        Logit logit = logit(student, peer, labels);
+        Features f = features(student, peer);
+        return new Terms(plus(logit.total(), f.weightedSum()), logit.ce(), logit.kd(), f.terms());
     }
 
     /**
@@ -64,32 +76,46 @@ public final class FmktLoss {
     }
 
     public Mutual computeMutual(StageOutputs a, StageOutputs b, NDArray labels) {
-        StageOutputs aDetached = a.detached();
-        StageOutputs bDetached = b.detached();
-        NDArray ceA = CrossEntropy.loss(a.logits(), labels);
-        NDArray ceB = CrossEntropy.loss(b.logits(), labels);
-        NDArray kdA = kd.loss(a.logits(), bDetached.logits());
-        NDArray kdB = kd.loss(b.logits(), aDetached.logits());
-        NDArray logitA = ceA.add(kdA.mul((float) alpha));
-        NDArray logitB = ceB.add(kdB.mul((float) alpha));
+        Logit la = logit(a, b.detached(), labels);
+        Logit lb = logit(b, a.detached(), labels);
+        Features f = features(a, b);
+        return new Mutual(plus(la.total().add(lb.total()), f.weightedSum()),
+                new Terms(plus(la.total(), f.weightedSum()), la.ce(), la.kd(), f.terms()),
+                new Terms(plus(lb.total(), f.weightedSum()), lb.ce(), lb.kd(), f.terms()));
+    }
+
+    /** {@code CE + alpha * KD} of one direction, with its two terms. */
+    private record Logit(NDArray total, NDArray ce, NDArray kd) {
+    }
+
+    private Logit logit(StageOutputs student, StageOutputs peer, NDArray labels) {
+        NDArray ce = CrossEntropy.loss(student.logits(), labels);
+        NDArray kdTerm = kd.loss(student.logits(), peer.logits());
+        return new Logit(ce.add(kdTerm.mul((float) alpha)), ce, kdTerm);
+    }
+
+    /**
+     * The stage loop, the only one: each selected stage's unweighted term, and
+     * {@code sum_l beta * w_l * term_l} (null when no stage is selected).
+     */
+    private record Features(NDArray[] terms, NDArray weightedSum) {
+    }
+
+    private Features features(StageOutputs a, StageOutputs b) {
         int[] stages = layers.stages();
-        NDArray[] fmTerms = new NDArray[stages.length];
-        NDArray fmSum = null;
+        NDArray[] terms = new NDArray[stages.length];
+        NDArray sum = null;
         for (int i = 0; i < stages.length; i++) {
             int l = stages[i];
-            fmTerms[i] = fm.loss(a.stage(l), b.stage(l));
-            NDArray weighted = fmTerms[i].mul((float) (beta * layerWeights[l - 1]));
-            fmSum = fmSum == null ? weighted : fmSum.add(weighted);
+            terms[i] = fm.loss(a.stage(l), b.stage(l));
+            NDArray weighted = terms[i].mul((float) (beta * layerWeights[l - 1]));
+            sum = sum == null ? weighted : sum.add(weighted);
         }
-        NDArray objective = logitA.add(logitB);
-        NDArray totalA = logitA;
-        NDArray totalB = logitB;
-        if (fmSum != null) {
-            objective = objective.add(fmSum);
-            totalA = logitA.add(fmSum);
-            totalB = logitB.add(fmSum);
-        }
-        return new Mutual(objective, new Terms(totalA, ceA, kdA, fmTerms), new Terms(totalB, ceB, kdB, fmTerms));
+        return new Features(terms, sum);
+    }
+
+    private static NDArray plus(NDArray x, NDArray orNull) {
+        return orNull == null ? x : x.add(orNull);
     }
 
     public StageSelection layers() {

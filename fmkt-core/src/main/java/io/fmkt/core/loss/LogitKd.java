@@ -11,10 +11,15 @@ public final class LogitKd {
     private final double temperature;
 
     public LogitKd(double temperature) {
+        checkTemperature(temperature);
+        this.temperature = temperature;
+    }
+
+    /** The one check of T, for the loss, the fusion settings and the config. */
+    public static void checkTemperature(double temperature) {
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("KD temperature must be > 0, got " + temperature);
         }
-        this.temperature = temperature;
     }
 
     /** @param zS student logits (B, C) @param zT teacher logits (B, C), already detached */

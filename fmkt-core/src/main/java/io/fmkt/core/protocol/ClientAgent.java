@@ -145,7 +145,7 @@ public final class ClientAgent {
                     if (received != null) {
                         fusionRequestedAt.put(key(r, p.receiver()), now);
                         step.add(new FusionRequested(runId, r, p.updater(), p.receiver(), received.weights(),
-                                ledger.current(p.receiver(), done).weights(), null));
+                                ledger.current(p.receiver(), done).weights()));
                     }
                 }
             }

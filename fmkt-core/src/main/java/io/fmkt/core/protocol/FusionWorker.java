@@ -3,20 +3,19 @@ package io.fmkt.core.protocol;
 import ai.djl.ndarray.NDManager;
 import io.fmkt.core.codec.FeatureSnapshot;
 import io.fmkt.core.model.ResNetModel;
-import io.fmkt.core.model.StageSelection;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.train.FusionResult;
-import io.fmkt.core.train.FusionSettings;
+import io.fmkt.core.train.Fusion;
 import io.fmkt.core.train.KeepPolicy;
 import io.fmkt.core.train.RoundSteps;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.FusionRequested;
 
 /**
- * One fusion request to one announcement: load both models (verified), run FM-kt on the
- * receiver's data with the run's settings (or the request's layer override), store the kept
- * model. Deterministic, so a redelivered request writes the same content-addressed object.
+ * One fusion request to one announcement: load both models (verified), fuse them on the
+ * receiver's data by the run's {@link Fusion} method and settings, store the kept model.
+ * Deterministic, so a redelivered request writes the same content-addressed object.
  */
 public final class FusionWorker {
     private final ModelStore store;
@@ -30,14 +29,11 @@ public final class FusionWorker {
             throw new IllegalArgumentException("pair " + req.updater() + "->" + req.receiver() + " names a client"
                     + " outside 0.." + (config.clients() - 1) + " of run " + req.runId());
         }
-        FusionSettings settings = RoundSteps.fusionSettings(config);
-        if (req.layersOverride() != null) {
-            settings = settings.withLayers(StageSelection.parse(req.layersOverride()));
-        }
+        Fusion fusion = Fusion.of(config);
         try (NDManager m = NDManager.newBaseManager();
              ResNetModel own = store.loadModel(req.own(), m, config.width(), 10);
              ResNetModel received = store.loadModel(req.received(), m, config.width(), 10)) {
-            FusionResult r = RoundSteps.fuse(config, settings, req.round(), req.receiver(), own, received,
+            FusionResult r = RoundSteps.fuse(config, fusion, req.round(), req.receiver(), own, received,
                     data.shards()[req.receiver()]);
             if (!r.ok()) {
                 return FusionCompleted.of(req.runId(), req.round(), req.pair(), r, null, null);

@@ -142,7 +142,7 @@ public final class Replay {
                     continue; // skipped in the parent: nothing was fused, nothing to redo
                 }
                 FusionRequested again = new FusionRequested(replayId, r, req.updater(), req.receiver(), req.received(),
-                        req.own(), null);
+                        req.own());
                 FusionCompleted f = worker.fuse(again, replayConfig, data);
                 state.set(req.receiver(), f.ok() ? new RunLedger.ClientModel(f.fused(), f.features())
                         : ledger.current(req.receiver(), r - 1));
@@ -170,30 +170,56 @@ public final class Replay {
 
     /** What a replay computes, as asked for from the CLI or over HTTP. */
     public enum Mode {
-        REEVALUATE, REFUSE, RESUME;
+        /** Recompute the logged accuracies from the logged models. */
+        REEVALUATE,
+        /** Re-run each pair's fusion from its logged inputs with other settings: the counterfactual. */
+        REFUSION,
+        /** Continue a stopped run on the services. */
+        RESUME;
 
+        /** {@code refuse}, the first name of {@link #REFUSION}, still reads (it meant "re-fuse"). */
+        private static final String REFUSION_ALIAS = "refuse";
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The mode named {@code s}, or null for null (then the request's overrides decide). */
         public static Mode parse(String s) {
+            if (s == null) {
+                return null;
+            }
+            if (REFUSION_ALIAS.equalsIgnoreCase(s)) {
+                return REFUSION;
+            }
             for (Mode m : values()) {
-                if (m.name().equalsIgnoreCase(s)) {
+                if (m.label().equalsIgnoreCase(s)) {
                     return m;
                 }
             }
-            throw new IllegalArgumentException("unknown replay mode '" + s + "' (expected reevaluate, refuse or resume)");
+            throw new IllegalArgumentException("unknown replay mode '" + s + "' (expected reevaluate, refusion or"
+                    + " resume)");
         }
     }
 
     /**
      * One replay of rounds {@code from..to} (to null: the parent's last) of {@code run}; the fusion
-     * overrides apply to {@link Mode#REFUSE} only; {@code replayId} null picks a readable default.
+     * overrides apply to {@link Mode#REFUSION} only; {@code replayId} null picks a readable default.
+     * With {@code mode} null, any fusion override implies the counterfactual ({@code --layers 1}
+     * alone re-fuses), and none means re-evaluation.
      */
     public record Request(String run, Mode mode, int from, Integer to, String layers, Double beta, Double temperature,
             String keep, String norm, String replayId) {
 
         public Request {
             io.fmkt.core.wire.RunIds.validate(run);
+            boolean overrides = layers != null || beta != null || temperature != null || keep != null || norm != null;
+            if (mode == null) {
+                mode = overrides ? Mode.REFUSION : Mode.REEVALUATE;
+            }
             if (mode == Mode.REEVALUATE && (layers != null || beta != null || temperature != null || keep != null
                     || norm != null)) {
-                throw new IllegalArgumentException("re-evaluation takes no fusion overrides (use mode refuse)");
+                throw new IllegalArgumentException("re-evaluation takes no fusion overrides (use mode refusion)");
             }
             if (from < 1 || (to != null && to < from)) {
                 throw new IllegalArgumentException("rounds must satisfy 1 <= from <= to, got " + from + ".." + to);
@@ -201,7 +227,7 @@ public final class Replay {
         }
 
         public ExperimentConfig config(ExperimentConfig parent) {
-            return mode == Mode.REFUSE ? overridden(parent, layers, beta, temperature, keep, norm) : parent;
+            return mode == Mode.REFUSION ? overridden(parent, layers, beta, temperature, keep, norm) : parent;
         }
 
         public String id(ExperimentConfig parent) {
@@ -222,7 +248,7 @@ public final class Replay {
             String id = id(parent);
             return switch (mode) {
                 case REEVALUATE -> reevaluate(log, store, data, from, last).stream().map(e -> as(id, e, now)).toList();
-                case REFUSE -> refuse(log, id, config(parent), store, data, from, last);
+                case REFUSION -> refuse(log, id, config(parent), store, data, from, last);
                 case RESUME -> throw new IllegalArgumentException("resume continues the run on the services; it"
                         + " computes nothing here");
             };

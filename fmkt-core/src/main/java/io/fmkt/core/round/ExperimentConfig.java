@@ -2,14 +2,18 @@ package io.fmkt.core.round;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fmkt.core.loss.FmktLoss;
+import io.fmkt.core.loss.LogitKd;
 import io.fmkt.core.numerics.Numerics;
-import io.fmkt.core.train.FusionMethod;
+import io.fmkt.core.train.BatchStream;
+import io.fmkt.core.train.Fusion;
+import io.fmkt.core.train.MutualDistillation;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Everything that determines a DFL experiment's numbers. Flat and JSON-friendly: the simulator
- * writes it as {@code config.json}, and the services will carry it in {@code RunStarted} so the log
+ * writes it as {@code config.json}, and the services carry it in {@code RunStarted} so the log
  * alone can replay a run.
  *
  * @param data            {@code synthetic}; or, on the services, a dataset name in each service's data
@@ -47,7 +51,7 @@ public record ExperimentConfig(
 
     public ExperimentConfig {
         layerWeights = layerWeights.clone();
-        fusion = fusion == null ? FusionMethod.FMKT.label() : FusionMethod.parse(fusion).label();
+        fusion = fusion == null ? MutualDistillation.NAME : Fusion.method(fusion).name();
         numerics = Numerics.parse(numerics).label();
         dataSha256 = NO_DIGEST.equals(dataSha256) ? null : dataSha256;
         List<String> bad = new ArrayList<>();
@@ -69,12 +73,10 @@ public record ExperimentConfig(
         if (localEpochs < 0 || fusionEpochs < 0) {
             bad.add("epochs must be >= 0, got local " + localEpochs + ", fusion " + fusionEpochs);
         }
-        if (batchSize < 2) {
-            bad.add("batch size must be >= 2, got " + batchSize);
-        }
-        if (!(temperature > 0)) {
-            bad.add("temperature must be > 0, got " + temperature);
-        }
+        collect(bad, () -> BatchStream.checkBatchSize(batchSize));
+        collect(bad, () -> LogitKd.checkTemperature(temperature));
+        double[] weights = layerWeights;
+        collect(bad, () -> FmktLoss.checkWeights(alpha, beta, weights));
         if (probeImages < 1) {
             bad.add("probe images must be >= 1, got " + probeImages);
         }
@@ -87,12 +89,17 @@ public record ExperimentConfig(
         }
     }
 
-    public boolean synthetic() {
-        return SYNTHETIC.equals(data);
+    /** Adds the message of a shared check (the one the core applies again later) to {@code bad}. */
+    private static void collect(List<String> bad, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            bad.add(e.getMessage());
+        }
     }
 
-    public FusionMethod fusionMethod() {
-        return FusionMethod.parse(fusion);
+    public boolean synthetic() {
+        return SYNTHETIC.equals(data);
     }
 
     public Numerics numericsMode() {
@@ -168,7 +175,7 @@ public record ExperimentConfig(
         private int probeImages = 32;
         private int syntheticTrainPerBatch = 400;
         private int syntheticTest = 1000;
-        private String fusion = "fmkt";
+        private String fusion = MutualDistillation.NAME;
         private String numerics = Numerics.NATIVE.label();
         private String dataSha256;
 

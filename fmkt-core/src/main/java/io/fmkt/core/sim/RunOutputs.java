@@ -17,11 +17,16 @@ import org.knowm.xchart.XYSeries;
 
 /**
  * The files a run leaves for a person and for scripts: {@code rounds.csv}, {@code pairs.csv},
- * {@code config.json} and {@code accuracy.png}. Numbers are printed with fixed precision and a fixed
- * locale, so two runs with the same seed give byte-identical CSVs.
+ * {@code timings.csv}, {@code config.json} and {@code accuracy.png}. Numbers are printed with fixed
+ * precision and a fixed locale, so two runs with the same seed give byte-identical
+ * {@code rounds.csv} and {@code pairs.csv}, in-process or on the services; only
+ * {@code timings.csv} holds wall-clock times.
  */
 public final class RunOutputs {
     public static final String ROUNDS_HEADER = "round,acc_mean,acc_min,acc_max,acc_std";
+    public static final String PAIRS_HEADER = "round,updater,receiver,status,kept,local_loss,fusion_loss_a_first,"
+            + "fusion_loss_a_last,fusion_loss_b_first,fusion_loss_b_last,fm_first,fm_last,reason";
+    public static final String TIMINGS_HEADER = "round,updater,receiver,status,local_seconds,fusion_seconds";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private RunOutputs() {
@@ -36,26 +41,35 @@ public final class RunOutputs {
         return sb.toString();
     }
 
-    public static String pairsCsv(List<RoundSummary> rounds) {
-        StringBuilder sb = new StringBuilder(
-                "round,updater,receiver,status,kept,local_loss,local_seconds,fusion_loss_a_first,fusion_loss_a_last,"
-                        + "fusion_loss_b_first,fusion_loss_b_last,fm_first,fm_last,fusion_seconds,reason\n");
-        for (RoundSummary r : rounds) {
-            for (PairOutcome p : r.pairs()) {
-                var f = p.fusion();
-                String status = p.skipped() != null ? "skipped" : f.ok() ? "fused" : "failed";
-                String reason = p.skipped() != null ? p.skipped() : f.ok() ? "" : f.failure();
-                sb.append(String.format(Locale.ROOT, "%d,%d,%d,%s,%s,%.5f,%.3f,%s,%s,%s,%s,%s,%s,%s,\"%s\"%n",
-                        r.round(), p.updater(), p.receiver(), status, f == null ? "" : f.kept().label(),
-                        p.local().meanLoss(), p.local().seconds(),
-                        num(f == null ? Double.NaN : f.lossAFirst()), num(f == null ? Double.NaN : f.lossALast()),
-                        num(f == null ? Double.NaN : f.lossBFirst()), num(f == null ? Double.NaN : f.lossBLast()),
-                        f == null ? "" : joined(f.fmFirst()), f == null ? "" : joined(f.fmLast()),
-                        f == null ? "" : String.format(Locale.ROOT, "%.3f", f.seconds()),
-                        reason.replace('"', '\'')));
-            }
+    /**
+     * One row per scheduled pair, deterministic: the same seed gives the same bytes from
+     * {@code simulate} and {@code run}. Wall-clock times are in {@link #timingsCsv} instead.
+     */
+    public static String pairsCsv(RunResult result) {
+        StringBuilder sb = new StringBuilder(PAIRS_HEADER).append('\n');
+        for (PairResult p : result.pairs()) {
+            var l = p.losses();
+            sb.append(String.format(Locale.ROOT, "%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,\"%s\"%n",
+                    p.round(), p.updater(), p.receiver(), p.status().label(), p.kept() == null ? "" : p.kept(),
+                    num(p.localLoss()), num(l.lossAFirst()), num(l.lossALast()), num(l.lossBFirst()),
+                    num(l.lossBLast()), joined(l.fmFirst()), joined(l.fmLast()),
+                    p.reason() == null ? "" : p.reason().replace('"', '\'')));
         }
         return sb.toString();
+    }
+
+    /** Each pair's wall-clock times (seconds): they differ from run to run, so they are kept out of pairs.csv. */
+    public static String timingsCsv(RunResult result) {
+        StringBuilder sb = new StringBuilder(TIMINGS_HEADER).append('\n');
+        for (PairResult p : result.pairs()) {
+            sb.append(String.format(Locale.ROOT, "%d,%d,%d,%s,%s,%s%n", p.round(), p.updater(), p.receiver(),
+                    p.status().label(), seconds(p.localSeconds()), seconds(p.fusionSeconds())));
+        }
+        return sb.toString();
+    }
+
+    private static String seconds(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
     }
 
     private static String num(double v) {
@@ -89,14 +103,17 @@ public final class RunOutputs {
                 r.localSeconds(), r.fusionSeconds(), r.evalSeconds());
     }
 
-    /** Writes rounds.csv, pairs.csv (as given), config.json and accuracy.png. */
-    public static void write(Path dir, ExperimentConfig config, List<RoundSummary> rounds, String pairsCsv,
-            String title) throws IOException {
+    /**
+     * The one writer of a run directory, for every mode: rounds.csv, pairs.csv (both
+     * deterministic), timings.csv (wall-clock), config.json and accuracy.png.
+     */
+    public static void write(Path dir, RunResult result, String title) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("rounds.csv"), roundsCsv(rounds));
-        Files.writeString(dir.resolve("pairs.csv"), pairsCsv);
-        JSON.writeValue(dir.resolve("config.json").toFile(), config);
-        plot(dir.resolve("accuracy.png"), rounds, title);
+        Files.writeString(dir.resolve("rounds.csv"), roundsCsv(result.rounds()));
+        Files.writeString(dir.resolve("pairs.csv"), pairsCsv(result));
+        Files.writeString(dir.resolve("timings.csv"), timingsCsv(result));
+        JSON.writeValue(dir.resolve("config.json").toFile(), result.config());
+        plot(dir.resolve("accuracy.png"), result.rounds(), title);
     }
 
     public static ExperimentConfig readConfig(Path file) throws IOException {

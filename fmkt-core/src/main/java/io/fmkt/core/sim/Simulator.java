@@ -9,7 +9,7 @@ import io.fmkt.core.round.PeerSchedule;
 import io.fmkt.core.train.Evaluator;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.train.FusionResult;
-import io.fmkt.core.train.FusionSettings;
+import io.fmkt.core.train.Fusion;
 import io.fmkt.core.train.KeepPolicy;
 import io.fmkt.core.train.RoundSteps;
 import io.fmkt.core.train.TrainResult;
@@ -30,7 +30,7 @@ public final class Simulator {
 
     public static List<RoundSummary> run(ExperimentConfig c, ExperimentData data, Consumer<RoundSummary> onRound) {
         NumericsSetup.apply(c.numericsMode()); // before the first tensor: libtorch reads it once
-        FusionSettings fusion = RoundSteps.fusionSettings(c);
+        Fusion fusion = Fusion.of(c);
         List<RoundSummary> rounds = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             ResNetModel[] models = new ResNetModel[c.clients()];

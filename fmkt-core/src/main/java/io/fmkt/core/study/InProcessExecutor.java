@@ -6,6 +6,7 @@ import io.fmkt.core.data.SyntheticCifar;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.sim.RoundSummary;
 import io.fmkt.core.sim.RunOutputs;
+import io.fmkt.core.sim.RunResult;
 import io.fmkt.core.sim.Simulator;
 import io.fmkt.core.train.ExperimentData;
 import java.io.PrintStream;
@@ -43,7 +44,7 @@ public final class InProcessExecutor implements StudyExecutor {
             }
             List<RoundSummary> rounds = Simulator.run(c, ExperimentData.of(c, d),
                     r -> progress.println("  " + run.key() + "  " + RunOutputs.progressLine(r, c.rounds())));
-            finished.accept(run, run.key(), rounds, RunOutputs.pairsCsv(rounds), (System.nanoTime() - start) / 1e9);
+            finished.accept(run, run.key(), RunResult.of(c, rounds), (System.nanoTime() - start) / 1e9);
         }
     }
 }

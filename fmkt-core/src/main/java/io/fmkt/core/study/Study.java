@@ -34,13 +34,13 @@ public final class Study {
         o.println("preset: " + preset.rationale());
         long start = System.nanoTime();
         int[] done = {0};
-        executor.runAll(pending, (run, runId, rounds, pairsCsv, wall) -> {
-            dir.commit(run, new StudyDirectory.RunRecord(run.key(), runId, executor.mode(), wall), rounds, pairsCsv,
+        executor.runAll(pending, (run, runId, result, wall) -> {
+            dir.commit(run, new StudyDirectory.RunRecord(run.key(), runId, executor.mode(), wall), result,
                     "study " + preset.name() + ": " + run.key());
             done[0]++;
             double elapsed = (System.nanoTime() - start) / 1e9;
             double eta = elapsed / done[0] * (pending.size() - done[0]);
-            RoundSummary last = rounds.get(rounds.size() - 1);
+            RoundSummary last = result.rounds().get(result.rounds().size() - 1);
             o.printf(Locale.ROOT, "[%d/%d] %-22s final acc %6.2f %%  run %.0f s  elapsed %.0f s  eta %.0f s%n",
                     done[0], pending.size(), run.key(), last.accMean(), wall, elapsed, eta);
         });

@@ -3,20 +3,19 @@ package io.fmkt.core.study;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.sim.RoundSummary;
 import io.fmkt.core.sim.RunOutputs;
+import io.fmkt.core.sim.RunResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * A study's runs on disk, {@code <out>/runs/<key>/}: one run directory each (rounds.csv,
- * pairs.csv, config.json, accuracy.png) plus {@code study-run.json}. A run is written to a
+ * pairs.csv, timings.csv, config.json, accuracy.png) plus {@code study-run.json}. A run is written to a
  * temporary directory and renamed when complete, so a directory that exists is a finished run
  * and an interrupted study resumes where it stopped.
  */
@@ -77,12 +76,11 @@ public final class StudyDirectory {
     }
 
     /** Writes a finished run atomically. */
-    public void commit(StudyRun run, RunRecord record, List<RoundSummary> rounds, String pairsCsv, String title)
-            throws IOException {
+    public void commit(StudyRun run, RunRecord record, RunResult result, String title) throws IOException {
         Path target = dir(run);
         Path partial = runs().resolve(run.key() + ".partial");
         deleteTree(partial);
-        RunOutputs.write(partial, run.config(), rounds, pairsCsv, title);
+        RunOutputs.write(partial, result, title);
         JSON.writeValue(partial.resolve(RUN_RECORD).toFile(), record);
         deleteTree(target);
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);

@@ -1,6 +1,6 @@
 package io.fmkt.core.study;
 
-import io.fmkt.core.sim.RoundSummary;
+import io.fmkt.core.sim.RunResult;
 import java.io.IOException;
 import java.util.List;
 
@@ -10,7 +10,7 @@ public interface StudyExecutor {
     /** Receives each run as it finishes, in any order. */
     @FunctionalInterface
     interface Finished {
-        void accept(StudyRun run, String runId, List<RoundSummary> rounds, String pairsCsv, double wallSeconds)
+        void accept(StudyRun run, String runId, RunResult result, double wallSeconds)
                 throws IOException;
     }
 

@@ -97,7 +97,9 @@ public final class StudyReport {
             }
             c.seeds().add(run.seed());
             c.acc().add(acc);
-            for (double s : column(Files.readAllLines(d.resolve("pairs.csv")), "fusion_seconds", "fused")) {
+            // Timings moved from pairs.csv to timings.csv (issue 12); runs written before still read.
+            Path timings = Files.exists(d.resolve("timings.csv")) ? d.resolve("timings.csv") : d.resolve("pairs.csv");
+            for (double s : column(Files.readAllLines(timings), "fusion_seconds", "fused")) {
                 c.fusionSeconds().add(s);
             }
             c.runSeconds().add(dir.record(run).wallSeconds());
@@ -216,7 +218,7 @@ public final class StudyReport {
                     final int rr = r;
                     ClientStats st = ClientStats.of(c.acc().stream().mapToDouble(a -> a[rr - 1]).toArray());
                     sb.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%d,%.4f,%s,%.4f,%.4f%n", s.name(),
-                            s.fusion().label(), s.layers(), k, r, c.seeds().size(), c.mean(r),
+                            s.fusion(), s.layers(), k, r, c.seeds().size(), c.mean(r),
                             Double.isNaN(c.std(r)) ? "" : String.format(Locale.ROOT, "%.4f", c.std(r)), st.min(),
                             st.max()));
                 }

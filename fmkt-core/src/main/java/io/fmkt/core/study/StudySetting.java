@@ -1,7 +1,8 @@
 package io.fmkt.core.study;
 
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.train.FusionMethod;
+import io.fmkt.core.train.MutualDistillation;
+import io.fmkt.core.train.ParameterAveraging;
 import java.util.List;
 
 /**
@@ -10,23 +11,23 @@ import java.util.List;
  *
  * @param name   the row label and the run directory's prefix
  * @param layers the {@code --layers} value ({@code none} for both baselines)
- * @param fusion the fusion method
+ * @param fusion the config's {@code fusion} method name
  */
-public record StudySetting(String name, String layers, FusionMethod fusion) {
+public record StudySetting(String name, String layers, String fusion) {
 
-    public static final StudySetting NONE = new StudySetting("none", "none", FusionMethod.FMKT);
-    public static final StudySetting AVERAGE = new StudySetting("average", "none", FusionMethod.AVERAGE);
+    public static final StudySetting NONE = new StudySetting("none", "none", MutualDistillation.NAME);
+    public static final StudySetting AVERAGE = new StudySetting("average", "none", ParameterAveraging.NAME);
 
     /** The grid in table order: logit-only, each stage, all stages, then averaging. */
     public static final List<StudySetting> GRID = List.of(NONE, fmkt("1"), fmkt("2"), fmkt("3"), fmkt("4"),
             fmkt("all"), AVERAGE);
 
     static StudySetting fmkt(String layers) {
-        return new StudySetting(layers, layers, FusionMethod.FMKT);
+        return new StudySetting(layers, layers, MutualDistillation.NAME);
     }
 
     public ExperimentConfig apply(ExperimentConfig base) {
-        return base.toBuilder().layers(layers).fusion(fusion.label()).build();
+        return base.toBuilder().layers(layers).fusion(fusion).build();
     }
 
     /** How the table names the row. */

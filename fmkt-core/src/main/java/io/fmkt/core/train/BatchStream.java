@@ -15,8 +15,18 @@ import java.util.SplittableRandom;
  * The mini-batches of one epoch: a seeded shuffle of the data, cut into batches; augmentation
  * draws from the same stream, so (seed, epoch) fixes every pixel the model sees.
  */
-final class BatchStream {
+public final class BatchStream {
     private BatchStream() {
+    }
+
+    /**
+     * The one check of a training batch size, for local training, fusion and the config: BatchNorm
+     * cannot normalise over one sample.
+     */
+    public static void checkBatchSize(int batchSize) {
+        if (batchSize < 2) {
+            throw new IllegalArgumentException("batch size must be >= 2 (BatchNorm), got " + batchSize);
+        }
     }
 
     /**

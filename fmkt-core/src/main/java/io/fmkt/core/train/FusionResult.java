@@ -1,18 +1,18 @@
 package io.fmkt.core.train;
 
 /**
- * The outcome of one mutual distillation.
+ * The outcome of one fusion, by any {@link Fusion} method.
  *
  * @param kept       which model the receiver keeps (by the keep policy)
- * @param lossA      mean total loss of the receiver's own model, first and last epoch
- * @param fmFirst    per selected stage, mean feature-map term of model a in the first epoch
- * @param fmLast     the same in the last epoch (it should fall)
- * @param holdoutAcc accuracy (percent) of own/received on the hold-out under BEST, else NaN
+ * @param steps      optimiser steps taken (0 for a method that does not train)
+ * @param images     images processed, counting both models
+ * @param seconds    wall-clock time of the fusion
+ * @param losses     the loss trace ({@link FusionLosses#NONE} for a method that does not train)
+ * @param holdoutAcc accuracy (percent) of own/received on the hold-out under BEST, else null
  * @param failure    null on success; otherwise the step and losses that went non-finite
  */
-public record FusionResult(KeepPolicy kept, int steps, long images, double seconds,
-        double ceA, double kdA, double lossAFirst, double lossALast, double lossBFirst, double lossBLast,
-        double[] fmFirst, double[] fmLast, double[] holdoutAcc, String failure) {
+public record FusionResult(KeepPolicy kept, int steps, long images, double seconds, FusionLosses losses,
+        double[] holdoutAcc, String failure) {
 
     public boolean ok() {
         return failure == null;

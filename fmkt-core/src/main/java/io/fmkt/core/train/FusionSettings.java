@@ -2,6 +2,7 @@ package io.fmkt.core.train;
 
 import io.fmkt.core.loss.FeatureNorm;
 import io.fmkt.core.loss.FmktLoss;
+import io.fmkt.core.loss.LogitKd;
 import io.fmkt.core.model.StageSelection;
 
 /**
@@ -16,23 +17,12 @@ public record FusionSettings(StageSelection layers, double[] layerWeights, Featu
 
     public FusionSettings {
         layerWeights = layerWeights.clone();
-        if (layerWeights.length != 4) {
-            throw new IllegalArgumentException("need 4 layer weights (stages 1..4), got " + layerWeights.length);
-        }
-        for (double w : layerWeights) {
-            if (!(w >= 0) || !Double.isFinite(w)) {
-                throw new IllegalArgumentException("layer weights must be finite and >= 0, got " + w);
-            }
-        }
-        if (alpha < 0 || beta < 0) {
-            throw new IllegalArgumentException("alpha and beta must be >= 0, got " + alpha + ", " + beta);
-        }
+        FmktLoss.checkWeights(alpha, beta, layerWeights);
+        LogitKd.checkTemperature(temperature);
         if (epochs < 0) {
             throw new IllegalArgumentException("fusion epochs must be >= 0, got " + epochs);
         }
-        if (batchSize < 2) {
-            throw new IllegalArgumentException("fusion batch size must be >= 2 (BatchNorm), got " + batchSize);
-        }
+        BatchStream.checkBatchSize(batchSize);
         if (holdoutFraction <= 0 || holdoutFraction >= 1) {
             throw new IllegalArgumentException("hold-out fraction must be in (0, 1), got " + holdoutFraction);
         }
@@ -42,8 +32,4 @@ public record FusionSettings(StageSelection layers, double[] layerWeights, Featu
         return new FmktLoss(alpha, temperature, beta, layers, layerWeights, norm);
     }
 
-    public FusionSettings withLayers(StageSelection l) {
-        return new FusionSettings(l, layerWeights, norm, temperature, alpha, beta, epochs, batchSize, sgd, keep,
-                augment, holdoutFraction);
-    }
 }

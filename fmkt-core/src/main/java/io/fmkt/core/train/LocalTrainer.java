@@ -20,9 +20,7 @@ public final class LocalTrainer {
             if (epochs < 0) {
                 throw new IllegalArgumentException("local epochs must be >= 0, got " + epochs);
             }
-            if (batchSize < 2) {
-                throw new IllegalArgumentException("batch size must be >= 2 (BatchNorm), got " + batchSize);
-            }
+            BatchStream.checkBatchSize(batchSize);
         }
     }
 

@@ -21,16 +21,28 @@ import java.util.SplittableRandom;
  * GradientCollector per JVM, so two models cannot be trained in separate passes at once anyway.
  * The sum is formed by {@link FmktLoss#computeMutual}, which computes each feature-map term once.
  */
-public final class MutualDistillation {
-    private MutualDistillation() {
+public final class MutualDistillation implements Fusion {
+    /** The config's {@code fusion} value for this method. */
+    public static final String NAME = "fmkt";
+
+    private final FusionSettings s;
+
+    public MutualDistillation(FusionSettings settings) {
+        this.s = settings;
+    }
+
+    /** The distilled stages ({@code none} for logit-only KD). */
+    @Override
+    public String label() {
+        return s.layers().toString();
     }
 
     /**
      * Fuses in place: both models are updated. The caller keeps copies if it must roll back on
      * failure (a non-finite loss or weight: the step is recorded, nothing is thrown).
      */
-    public static FusionResult fuse(ResNetModel own, ResNetModel received, ImageSet receiverData, FusionSettings s,
-            SplittableRandom rng) {
+    @Override
+    public FusionResult fuse(ResNetModel own, ResNetModel received, ImageSet receiverData, SplittableRandom rng) {
         long start = System.nanoTime();
         ImageSet train = receiverData;
         ImageSet holdout = null;
@@ -89,8 +101,8 @@ public final class MutualDistillation {
                         if (!Float.isFinite(la) || !Float.isFinite(lb)) {
                             sgdA.discardGradients();
                             sgdB.discardGradients();
-                            return new FusionResult(s.keep(), steps, images, seconds(start), ce, kd, lossAFirst, la,
-                                    lossBFirst, lb, fmFirst, fm2d(fm), null,
+                            return new FusionResult(s.keep(), steps, images, seconds(start),
+                                    new FusionLosses(lossAFirst, la, lossBFirst, lb, ce, kd, fmFirst, fm2d(fm)), null,
                                     "non-finite fusion loss at epoch " + epoch + " step " + steps
                                             + " (L_a=" + la + ", L_b=" + lb + ", ce_a=" + ce + ", kd_a=" + kd
                                             + ", fm_a=" + Arrays.toString(fm) + ")");
@@ -137,8 +149,9 @@ public final class MutualDistillation {
             holdoutAcc = new double[] {accOwn, accReceived};
             kept = accOwn > accReceived ? KeepPolicy.OWN : KeepPolicy.RECEIVED;
         }
-        return new FusionResult(kept, steps, images, seconds(start), ceA, kdA, lossAFirst, lossALast, lossBFirst,
-                lossBLast, fmFirst, fmLast, holdoutAcc, failure);
+        return new FusionResult(kept, steps, images, seconds(start),
+                new FusionLosses(lossAFirst, lossALast, lossBFirst, lossBLast, ceA, kdA, fmFirst, fmLast), holdoutAcc,
+                failure);
     }
 
     private static double[] fm2d(float[] fm) {

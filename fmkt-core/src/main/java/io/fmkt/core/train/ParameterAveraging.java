@@ -1,18 +1,30 @@
 package io.fmkt.core.train;
 
+import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.model.ResNetModel;
+import java.util.SplittableRandom;
 
 /**
  * The baseline FM-kt is measured against: the receiver replaces its model by the element-wise mean
  * of its own and the received parameters (BatchNorm running statistics included). No data, no
  * training, so the result carries no loss trace.
  */
-public final class ParameterAveraging {
-    private ParameterAveraging() {
+public final class ParameterAveraging implements Fusion {
+    /** The config's {@code fusion} value for this method. */
+    public static final String NAME = "average";
+
+    /** Parameter averaging is its own setting on the dashboard, not "none". */
+    @Override
+    public String label() {
+        return NAME;
     }
 
-    /** Writes the mean into {@code own}; the result says the receiver keeps its (now averaged) own model. */
-    public static FusionResult fuse(ResNetModel own, ResNetModel received) {
+    /**
+     * Writes the mean into {@code own}; the result says the receiver keeps its (now averaged) own
+     * model. Uses neither the data nor the random stream.
+     */
+    @Override
+    public FusionResult fuse(ResNetModel own, ResNetModel received, ImageSet receiverData, SplittableRandom rng) {
         long start = System.nanoTime();
         float[][] a = own.values();
         float[][] b = received.values();
@@ -31,8 +43,7 @@ public final class ParameterAveraging {
         }
         own.setValues(a);
         String failure = Weights.allFinite(own) ? null : "non-finite weights after averaging";
-        double nan = Double.NaN;
-        return new FusionResult(KeepPolicy.OWN, 0, 0, (System.nanoTime() - start) / 1e9, nan, nan, nan, nan, nan, nan,
-                new double[0], new double[0], null, failure);
+        return new FusionResult(KeepPolicy.OWN, 0, 0, (System.nanoTime() - start) / 1e9, FusionLosses.NONE, null,
+                failure);
     }
 }

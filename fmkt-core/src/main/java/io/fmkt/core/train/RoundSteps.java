@@ -36,15 +36,11 @@ public final class RoundSteps {
 
     /**
      * A receiver's fusion of {@code own} (its current model) with {@code received}, both updated in
-     * place, on the receiver's data; {@code settings} may override the run's (e.g. per-pair layers).
-     * Under {@code fusion = average} the receiver's model becomes the mean of both instead.
+     * place, on the receiver's data, by whichever {@link Fusion} the run configures.
      */
-    public static FusionResult fuse(ExperimentConfig c, FusionSettings settings, int round, int receiver,
-            ResNetModel own, ResNetModel received, ImageSet receiverData) {
-        if (c.fusionMethod() == FusionMethod.AVERAGE) {
-            return ParameterAveraging.fuse(own, received);
-        }
-        return MutualDistillation.fuse(own, received, receiverData, settings,
-                Seeds.rng(c.seed(), Seeds.Purpose.FUSION_SHUFFLE, round, receiver));
+    public static FusionResult fuse(ExperimentConfig c, Fusion fusion, int round, int receiver, ResNetModel own,
+            ResNetModel received, ImageSet receiverData) {
+        return fusion.fuse(own, received, receiverData, Seeds.rng(c.seed(), Seeds.Purpose.FUSION_SHUFFLE, round,
+                receiver));
     }
 }

@@ -2,6 +2,7 @@ package io.fmkt.core.wire;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fmkt.core.round.PeerPair;
+import io.fmkt.core.train.FusionLosses;
 import io.fmkt.core.train.FusionResult;
 import io.fmkt.core.train.KeepPolicy;
 
@@ -87,7 +88,7 @@ public record FusionCompleted(String runId, int round, int updater, int receiver
             BlobRef features) {
         boolean ok = result.ok();
         return new FusionCompleted(runId, round, pair.updater(), pair.receiver(), ok ? Status.FUSED : Status.FAILED,
-                ok ? Kept.of(result.kept()) : Kept.OWN, fused, features, FusionLosses.of(result), result.holdoutAcc(),
+                ok ? Kept.of(result.kept()) : Kept.OWN, fused, features, result.losses(), result.holdoutAcc(),
                 result.steps(), result.images(), result.seconds(), result.failure());
     }
 

@@ -1,6 +1,5 @@
 package io.fmkt.core.wire;
 
-import io.fmkt.core.model.StageSelection;
 import io.fmkt.core.round.PeerPair;
 
 /**
@@ -8,13 +7,12 @@ import io.fmkt.core.round.PeerPair;
  * {@code own} (the receiver's current model) on the receiver's data. Both models are named by
  * digest, so the worker fuses exactly the versions the round meant even if newer ones appear.
  * The receiver's data and the fusion settings follow from the run's {@link RunStarted} config and
- * the receiver id, so they are not repeated here.
- *
- * @param layersOverride stages to distil instead of the config's {@code layers} ({@code none},
- *                       {@code all} or e.g. {@code 1,3}), for ablations; null to use the config
+ * the receiver id, so they are not repeated here (a counterfactual is a run of its own, with its
+ * own config). Messages logged by older builds may carry a per-pair layer override field that was
+ * never set; it is ignored like any unknown field.
  */
-public record FusionRequested(String runId, int round, int updater, int receiver, BlobRef received, BlobRef own,
-        @Nullable String layersOverride) implements RoundMessage {
+public record FusionRequested(String runId, int round, int updater, int receiver, BlobRef received, BlobRef own)
+        implements RoundMessage {
 
     public FusionRequested {
         RunIds.validate(runId);
@@ -22,13 +20,6 @@ public record FusionRequested(String runId, int round, int updater, int receiver
         Checks.distinctClients(updater, receiver);
         Checks.required("received", received);
         Checks.required("own", own);
-        if (layersOverride != null) {
-            try {
-                StageSelection.parse(layersOverride);
-            } catch (IllegalArgumentException e) {
-                throw WireException.invalid("layersOverride", e.getMessage());
-            }
-        }
     }
 
     public PeerPair pair() {

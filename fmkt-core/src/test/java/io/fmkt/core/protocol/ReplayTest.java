@@ -88,4 +88,25 @@ class ReplayTest {
                 .isInstanceOf(io.fmkt.core.store.ObjectIntegrityException.class).hasMessageContaining(gone)
                 .hasMessageContaining("sha256");
     }
+
+    @Test
+    void refusionIsTheModesNameAndRefuseItsOldAlias() {
+        assertThat(Replay.Mode.parse("refusion")).isEqualTo(Replay.Mode.REFUSION);
+        assertThat(Replay.Mode.parse("REFUSE")).isEqualTo(Replay.Mode.REFUSION);
+        assertThat(Replay.Mode.parse(null)).isNull();
+        assertThatThrownBy(() -> Replay.Mode.parse("refuze"))
+                .hasMessage("unknown replay mode 'refuze' (expected reevaluate, refusion or resume)");
+    }
+
+    @Test
+    void aFusionSettingWithoutAModeImpliesTheCounterfactual() {
+        assertThat(new Replay.Request("run-test", null, 1, null, "1", null, null, null, null, null).mode())
+                .isEqualTo(Replay.Mode.REFUSION);
+        assertThat(new Replay.Request("run-test", null, 1, null, null, null, 2.0, null, null, null).mode())
+                .isEqualTo(Replay.Mode.REFUSION);
+        assertThat(new Replay.Request("run-test", null, 1, null, null, null, null, null, null, null).mode())
+                .isEqualTo(Replay.Mode.REEVALUATE);
+        assertThatThrownBy(() -> new Replay.Request("run-test", Replay.Mode.REEVALUATE, 1, null, "1", null, null,
+                null, null, null)).hasMessageContaining("use mode refusion");
+    }
 }

@@ -92,6 +92,6 @@ public class SimulatorTest {
             });
             assertThat(r.perClient()).containsExactly(initial);
         }
-        assertThat(RunOutputs.pairsCsv(rounds)).contains(",skipped,").contains("non-finite");
+        assertThat(RunOutputs.pairsCsv(RunResult.of(c, rounds))).contains(",skipped,").contains("non-finite");
     }
 }

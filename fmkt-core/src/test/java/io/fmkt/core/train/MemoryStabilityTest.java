@@ -41,7 +41,7 @@ class MemoryStabilityTest {
             int steps = 0;
             for (int chunk = 0; chunk < rss.length; chunk++) {
                 steps += LocalTrainer.train(a, data, local, new SplittableRandom(chunk)).steps();
-                steps += MutualDistillation.fuse(a, b, data, fusion, new SplittableRandom(chunk)).steps();
+                steps += new MutualDistillation(fusion).fuse(a, b, data, new SplittableRandom(chunk)).steps();
                 rss[chunk] = residentKb();
             }
             assertThat(steps).isGreaterThanOrEqualTo(300);

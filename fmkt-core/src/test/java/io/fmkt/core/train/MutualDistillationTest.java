@@ -32,14 +32,15 @@ class MutualDistillationTest {
              ResNetModel b = ResNetModel.initialised(m, 4, 10, 2)) {
             float[][] a0 = a.values();
             float[][] b0 = b.values();
-            FusionResult r = MutualDistillation.fuse(a, b, data.train(), settings("all", 4, KeepPolicy.RECEIVED, 0.05),
+            FusionResult r = new MutualDistillation(settings("all", 4, KeepPolicy.RECEIVED, 0.05)).fuse(a, b, data.train(),
                     new SplittableRandom(1));
             assertThat(r.ok()).isTrue();
-            assertThat(r.fmFirst()).hasSize(4);
+            assertThat(r.losses().fmFirst()).hasSize(4);
             for (int i = 0; i < 4; i++) {
-                assertThat(r.fmLast()[i]).as("stage %d", i + 1).isLessThan(r.fmFirst()[i] * 0.7);
+                assertThat(r.losses().fmLast()[i]).as("stage %d", i + 1)
+                        .isLessThan(r.losses().fmFirst()[i] * 0.7);
             }
-            assertThat(r.lossALast()).isLessThan(r.lossAFirst());
+            assertThat(r.losses().lossALast()).isLessThan(r.losses().lossAFirst());
             assertThat(a.values()[0]).isNotEqualTo(a0[0]);
             assertThat(b.values()[0]).isNotEqualTo(b0[0]);
             assertThat(r.kept()).isEqualTo(KeepPolicy.RECEIVED);
@@ -51,12 +52,13 @@ class MutualDistillationTest {
         try (NDManager m = NDManager.newBaseManager();
              ResNetModel a = ResNetModel.initialised(m, 2, 10, 1);
              ResNetModel b = ResNetModel.initialised(m, 2, 10, 2)) {
-            FusionResult r = MutualDistillation.fuse(a, b, data.train().head(64), settings("none", 1, KeepPolicy.OWN, 0.05),
+            FusionResult r = new MutualDistillation(settings("none", 1, KeepPolicy.OWN, 0.05)).fuse(a, b, data.train().head(64),
                     new SplittableRandom(1));
-            assertThat(r.fmFirst()).isEmpty();
+            assertThat(r.losses().fmFirst()).isEmpty();
             assertThat(r.kept()).isEqualTo(KeepPolicy.OWN);
             // with no feature terms the total is CE + alpha * KD
-            assertThat(r.lossALast()).isCloseTo(r.ceA() + r.kdA(), org.assertj.core.data.Offset.offset(1e-4));
+            FusionLosses l = r.losses();
+            assertThat(l.lossALast()).isCloseTo(l.ce() + l.kd(), org.assertj.core.data.Offset.offset(1e-4));
         }
     }
 
@@ -65,7 +67,7 @@ class MutualDistillationTest {
         try (NDManager m = NDManager.newBaseManager();
              ResNetModel a = ResNetModel.initialised(m, 2, 10, 1);
              ResNetModel b = ResNetModel.initialised(m, 2, 10, 2)) {
-            FusionResult r = MutualDistillation.fuse(a, b, data.train(), settings("3", 1, KeepPolicy.BEST, 0.05),
+            FusionResult r = new MutualDistillation(settings("3", 1, KeepPolicy.BEST, 0.05)).fuse(a, b, data.train(),
                     new SplittableRandom(3));
             assertThat(r.holdoutAcc()).hasSize(2);
             KeepPolicy expected = r.holdoutAcc()[0] > r.holdoutAcc()[1] ? KeepPolicy.OWN : KeepPolicy.RECEIVED;
@@ -82,7 +84,7 @@ class MutualDistillationTest {
              ResNetModel b = ResNetModel.initialised(m, 2, 10, 2)) {
             FusionSettings wild = new FusionSettings(StageSelection.ALL, new double[] {1, 1, 1, 1}, FeatureNorm.NONE, 3,
                     1, 1, 3, 32, new SgdSettings(1e30, 0.9, 0, 0), KeepPolicy.RECEIVED, false, 0.1);
-            FusionResult r = MutualDistillation.fuse(a, b, data.train().head(128), wild, new SplittableRandom(1));
+            FusionResult r = new MutualDistillation(wild).fuse(a, b, data.train().head(128), new SplittableRandom(1));
             assertThat(r.ok()).isFalse();
             assertThat(r.failure()).contains("non-finite");
         }

@@ -21,7 +21,7 @@ class ParameterAveragingTest {
              ResNetModel received = ResNetModel.initialised(m, 2, 10, 2)) {
             float[][] a = own.values();
             float[][] b = received.values();
-            FusionResult r = ParameterAveraging.fuse(own, received);
+            FusionResult r = new ParameterAveraging().fuse(own, received, null, null);
             assertThat(r.ok()).isTrue();
             assertThat(r.kept()).isEqualTo(KeepPolicy.OWN);
             assertThat(r.steps()).isZero();
@@ -43,7 +43,7 @@ class ParameterAveragingTest {
         try (NDManager m = NDManager.newBaseManager();
              ResNetModel own = ResNetModel.initialised(m, 2, 10, 1);
              ResNetModel received = ResNetModel.initialised(m, 4, 10, 2)) {
-            assertThatThrownBy(() -> ParameterAveraging.fuse(own, received))
+            assertThatThrownBy(() -> new ParameterAveraging().fuse(own, received, null, null))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parameter");
         }
     }
@@ -52,7 +52,8 @@ class ParameterAveragingTest {
     void averagingRunDiffersFromFmktAndIsDeterministic() throws Exception {
         ExperimentConfig fmkt = SimulatorTest.tiny(2, 0.05, "none");
         ExperimentConfig avg = fmkt.toBuilder().fusion("average").build();
-        assertThat(avg.fusionMethod()).isEqualTo(FusionMethod.AVERAGE);
+        assertThat(Fusion.of(avg)).isInstanceOf(ParameterAveraging.class);
+        assertThat(Fusion.of(fmkt)).isInstanceOf(MutualDistillation.class);
         List<RoundSummary> a1 = Simulator.run(avg, ExperimentData.load(avg), r -> { });
         List<RoundSummary> a2 = Simulator.run(avg, ExperimentData.load(avg), r -> { });
         List<RoundSummary> f = Simulator.run(fmkt, ExperimentData.load(fmkt), r -> { });

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fmkt.core.round.PeerPair;
+import io.fmkt.core.train.FusionLosses;
 import io.fmkt.core.train.FusionResult;
 import io.fmkt.core.train.KeepPolicy;
 import io.fmkt.core.train.TrainResult;
@@ -34,8 +35,9 @@ class RecordsTest {
 
     @Test
     void fusionCompletedFromAResult() {
-        FusionResult ok = new FusionResult(KeepPolicy.OWN, 10, 640, 1.5, 0.9, 0.2, 2.0, 1.0, 2.1, 1.1,
-                new double[] {0.3}, new double[] {0.1}, new double[] {55, 50}, null);
+        FusionResult ok = new FusionResult(KeepPolicy.OWN, 10, 640, 1.5,
+                new FusionLosses(2.0, 1.0, 2.1, 1.1, 0.9, 0.2, new double[] {0.3}, new double[] {0.1}),
+                new double[] {55, 50}, null);
         FusionCompleted c = FusionCompleted.of(RUN, 4, new PeerPair(1, 2), ok, Samples.blob("f", SHA), null);
         assertThat(c.ok()).isTrue();
         assertThat(c.kept()).isEqualTo(FusionCompleted.Kept.OWN);
@@ -44,9 +46,9 @@ class RecordsTest {
         assertThat(c.holdoutAcc()).containsExactly(55, 50);
 
         // A failed fusion under keep=best: the receiver keeps its previous model, nothing is published.
-        FusionResult failed = new FusionResult(KeepPolicy.BEST, 3, 192, 0.2, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN, new double[] {0}, new double[] {Double.NaN}, null,
-                "non-finite fusion loss at epoch 0 step 3");
+        FusionResult failed = new FusionResult(KeepPolicy.BEST, 3, 192, 0.2, new FusionLosses(Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, new double[] {0},
+                new double[] {Double.NaN}), null, "non-finite fusion loss at epoch 0 step 3");
         FusionCompleted f = FusionCompleted.of(RUN, 4, new PeerPair(1, 2), failed, null, null);
         assertThat(f.status()).isEqualTo(FusionCompleted.Status.FAILED);
         assertThat(f.kept()).isEqualTo(FusionCompleted.Kept.OWN);

@@ -1,6 +1,7 @@
 package io.fmkt.core.wire;
 
 import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.train.FusionLosses;
 import java.time.Instant;
 import java.util.List;
 
@@ -36,7 +37,7 @@ final class Samples {
     }
 
     static FusionRequested fusionRequested() {
-        return new FusionRequested(RUN, 7, 3, 5, blob("w3", SHA_A), blob("w5", SHA_B), "all");
+        return new FusionRequested(RUN, 7, 3, 5, blob("w3", SHA_A), blob("w5", SHA_B));
     }
 
     static FusionCompleted fusionCompleted() {

@@ -260,8 +260,6 @@ class WireCodecErrorsTest {
             assertInvalid(edited(Samples.roundEvaluated(), n -> ((com.fasterxml.jackson.databind.node.ArrayNode)
                     n.get("perClient")).set(1, 101.0)), "perClient[1]",
                     "invalid perClient[1]: must be a percentage in 0..100, got 101.0");
-            assertInvalid(edited(Samples.fusionRequested(), n -> n.put("layersOverride", "5")), "layersOverride",
-                    "invalid layersOverride: stage 5 is outside 1..4");
             assertInvalid(edited(Samples.runStarted(), n -> n.put("createdAt", "yesterday")), "createdAt",
                     "invalid createdAt: must be an ISO-8601 instant like 2026-11-26T14:22:33Z, got 'yesterday'");
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fmkt.core.train.FusionLosses;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -83,6 +84,18 @@ class WireCodecRoundTripTest {
         assertThat(c.layerWeights()).containsExactly(1, Math.PI, Double.MIN_VALUE, -0.0);
         assertThat(Double.doubleToRawLongBits(c.layerWeights()[3])).isEqualTo(Double.doubleToRawLongBits(-0.0));
         assertThat(c.alpha()).isEqualTo(1e-300);
+    }
+
+    @Test
+    void anOlderFusionRequestWithTheRemovedLayersOverrideStillReads() throws Exception {
+        // Builds before issue 12 wrote a nullable "layersOverride" (always null in practice); it is
+        // now an unknown field, ignored, whatever it holds.
+        for (String old : new String[] {"null", "\"all\""}) {
+            ObjectNode n = (ObjectNode) PLAIN.readTree(codec.encode(Samples.fusionRequested()));
+            n.set("layersOverride", PLAIN.readTree(old));
+            FusionRequested back = codec.decode(PLAIN.writeValueAsBytes(n), FusionRequested.class);
+            assertSameContent(back, Samples.fusionRequested());
+        }
     }
 
     @Test

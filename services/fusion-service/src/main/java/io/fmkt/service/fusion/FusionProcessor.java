@@ -3,16 +3,15 @@ package io.fmkt.service.fusion;
 import io.fmkt.core.protocol.FusionWorker;
 import io.fmkt.core.protocol.ModelStore;
 import io.fmkt.core.store.ObjectStore;
+import io.fmkt.core.train.Fusion;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.FusionRequested;
-import io.fmkt.core.train.FusionMethod;
-import io.fmkt.core.wire.RunResumed;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.service.common.DjlWorker;
 import io.fmkt.service.common.Inbox;
 import io.fmkt.service.common.Metrics;
 import io.fmkt.service.common.Outbox;
-import io.fmkt.service.common.RunHistory;
+import io.fmkt.service.common.RunFollower;
 import io.fmkt.service.common.Runs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -52,7 +51,7 @@ public class FusionProcessor {
     @Inject
     MeterRegistry registry;
     @Inject
-    RunHistory history;
+    RunFollower follower;
 
     @Inject
     @Channel("fused")
@@ -63,13 +62,7 @@ public class FusionProcessor {
     @Incoming("runs")
     @Blocking
     public void onRun(ConsumerRecord<String, byte[]> record) {
-        inbox.acceptAny(record, m -> {
-            if (m instanceof RunStarted run) {
-                learn(run);
-            } else if (m instanceof RunResumed resumed) {
-                learn(resumed.started()); // a restarted instance learns the run it missed
-            }
-        });
+        follower.onRun(record, this::learn);
     }
 
     /** Registers a run whose pairs this service fuses; a replay's fusions ran in the replay tool. */
@@ -91,13 +84,11 @@ public class FusionProcessor {
                     request.round(), request.updater(), request.receiver());
             return;
         }
-        history.takeUpIfLost(request.runId(), runs, this::learn);
-        RunStarted run = runs.await(request.runId());
+        RunStarted run = follower.runOf(request.runId(), this::learn);
         FusionCompleted result = worker.call(() -> new FusionWorker(new ModelStore(store))
                 .fuse(request, run.config(), runs.data(run)));
         // The dashboard's per-setting panels: parameter averaging is its own setting, not "none".
-        String layers = run.config().fusionMethod() == FusionMethod.AVERAGE ? "average"
-                : request.layersOverride() != null ? request.layersOverride() : run.config().layers();
+        String layers = Fusion.of(run.config()).label();
         Timer.builder(Metrics.FUSION_DURATION).tag(Metrics.TAG_LAYERS, layers).publishPercentileHistogram()
                 .register(registry).record(Duration.ofNanos((long) (result.seconds() * 1e9)));
         registry.counter(Metrics.FUSION_PAIRS, Metrics.TAG_LAYERS, layers, Metrics.TAG_OUTCOME,
