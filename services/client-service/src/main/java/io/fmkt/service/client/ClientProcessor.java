@@ -8,7 +8,6 @@ import io.fmkt.core.wire.FusionRequested;
 import io.fmkt.core.wire.ModelPublished;
 import io.fmkt.core.wire.PairSkipped;
 import io.fmkt.core.wire.RoundMessage;
-import io.fmkt.core.wire.RunResumed;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
 import io.fmkt.core.wire.WireMessage;
@@ -44,6 +43,8 @@ public class ClientProcessor {
     @Inject
     Inbox inbox;
     @Inject
+    io.fmkt.service.common.RunFollower follower;
+    @Inject
     Outbox outbox;
     @Inject
     Runs runs;
@@ -76,13 +77,7 @@ public class ClientProcessor {
     @Incoming("runs")
     @Blocking
     public void onRun(ConsumerRecord<String, byte[]> record) {
-        inbox.acceptAny(record, m -> {
-            if (m instanceof RunStarted run) {
-                handle(run);
-            } else if (m instanceof RunResumed resumed) {
-                handle(resumed.started()); // taken up here only if this instance has lost the run
-            }
-        });
+        follower.onRun(record, this::handle); // a resumed run is taken up only if this instance lost it
     }
 
     @Incoming("models-in")
@@ -136,8 +131,7 @@ public class ClientProcessor {
     }
 
     void handle(RoundMessage event) {
-        history.takeUpIfLost(event.runId(), runs, this::handle);
-        runs.await(event.runId());
+        follower.runOf(event.runId(), this::handle);
         worker.run(() -> {
             ClientAgent agent = agents.get(event.runId());
             if (agent != null) {

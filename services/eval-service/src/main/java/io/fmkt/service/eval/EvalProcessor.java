@@ -7,7 +7,6 @@ import io.fmkt.core.store.ObjectStore;
 import io.fmkt.core.wire.ModelPublished;
 import io.fmkt.core.wire.RoundEvaluated;
 import io.fmkt.core.wire.RoundMessage;
-import io.fmkt.core.wire.RunResumed;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
 import io.fmkt.service.common.DjlWorker;
@@ -41,6 +40,8 @@ public class EvalProcessor {
     @Inject
     Inbox inbox;
     @Inject
+    io.fmkt.service.common.RunFollower follower;
+    @Inject
     Outbox outbox;
     @Inject
     Runs runs;
@@ -54,13 +55,33 @@ public class EvalProcessor {
     RunHistory history;
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
+    @Inject
+    io.fmkt.service.common.DeadLetters deadLetters;
 
     @Inject
     @Channel("rounds")
     Emitter<byte[]> rounds;
 
-    /** Per run: the ledger, the scorer (digest cache) and the rounds published so far. */
-    record RunView(RunStarted run, RunLedger ledger, RoundScorer scorer, List<RoundEvaluated> evaluated) {
+    /**
+     * Per run: the ledger, the scorer (digest cache), the rounds published so far, and the records of
+     * rounds not yet evaluated (acknowledged already): the ones to dead-letter if their objects fail
+     * verification when the round is scored.
+     */
+    record RunView(RunStarted run, RunLedger ledger, RoundScorer scorer, List<RoundEvaluated> evaluated,
+            Map<Integer, List<Source>> sources) {
+    }
+
+    /** A record of an event, and the object keys it names. */
+    record Source(ConsumerRecord<String, byte[]> record, List<String> keys) {
+        static Source of(ConsumerRecord<String, byte[]> record, RoundMessage m) {
+            List<String> keys = new java.util.ArrayList<>();
+            if (m instanceof ModelPublished p) {
+                keys.add(p.weights().key());
+            } else if (m instanceof io.fmkt.core.wire.FusionCompleted f && f.fused() != null) {
+                keys.add(f.fused().key());
+            }
+            return new Source(record, keys);
+        }
     }
 
     private final Map<String, RunView> views = new ConcurrentHashMap<>();
@@ -68,18 +89,12 @@ public class EvalProcessor {
     @Incoming("runs")
     @Blocking
     public void onRun(ConsumerRecord<String, byte[]> record) {
-        inbox.acceptAny(record, m -> {
-            if (m instanceof RunStarted run) {
-                takeUp(run);
-            } else if (m instanceof RunResumed resumed) {
-                takeUp(resumed.started());
-            }
-        });
+        follower.onRun(record, this::takeUp);
     }
 
     private RunView newView(RunStarted run) {
         return new RunView(run, new RunLedger(run.runId(), run.config()), new RoundScorer(new ModelStore(store)),
-                new java.util.concurrent.CopyOnWriteArrayList<>());
+                new java.util.concurrent.CopyOnWriteArrayList<>(), new ConcurrentHashMap<>());
     }
 
     /**
@@ -123,13 +138,13 @@ public class EvalProcessor {
     @Incoming("models")
     @Blocking
     public void onModel(ConsumerRecord<String, byte[]> record) {
-        inbox.accept(record, ModelPublished.class, this::handle);
+        inbox.accept(record, ModelPublished.class, m -> handle(m, record));
     }
 
     @Incoming("fused")
     @Blocking
     public void onFused(ConsumerRecord<String, byte[]> record) {
-        inbox.acceptAny(record, m -> handle((RoundMessage) m));
+        inbox.acceptAny(record, m -> handle((RoundMessage) m, record));
     }
 
     /**
@@ -141,8 +156,7 @@ public class EvalProcessor {
     @Blocking
     public void onRoundLogged(ConsumerRecord<String, byte[]> record) {
         inbox.accept(record, RoundEvaluated.class, e -> {
-            history.takeUpIfLost(e.runId(), runs, this::takeUp);
-            runs.await(e.runId());
+            follower.runOf(e.runId(), this::takeUp);
             RunView v = views.get(e.runId());
             if (v != null && v.run().isReplay() && e.round() == v.evaluated().size() + 1) {
                 v.evaluated().add(e);
@@ -158,15 +172,16 @@ public class EvalProcessor {
      * past the connector's unprocessed-record age. Nothing is lost by acknowledging early: after a
      * restart the run is rebuilt from the log ({@link #takeUp}) and unpublished rounds are evaluated.
      */
-    void handle(RoundMessage event) {
-        history.takeUpIfLost(event.runId(), runs, this::takeUp);
-        runs.await(event.runId());
+    void handle(RoundMessage event, ConsumerRecord<String, byte[]> record) {
+        follower.runOf(event.runId(), this::takeUp);
         RunView v = views.get(event.runId());
         boolean fresh; // not a redelivery: it may complete a round
         synchronized (v.ledger()) {
             fresh = v.ledger().record(event);
         }
         if (fresh) {
+            v.sources().computeIfAbsent(event.round(), r -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(Source.of(record, event));
             worker.submit("evaluating run " + v.run().runId(), () -> evaluateComplete(v));
         }
     }
@@ -186,8 +201,15 @@ public class EvalProcessor {
             }
             long t0 = System.nanoTime();
             int scoredBefore = v.scorer().modelsScored();
-            RoundEvaluated e = v.scorer().evaluate(v.run().runId(), r, v.run().config(), models,
-                    runs.data(v.run()), Instant.now());
+            RoundEvaluated e;
+            try {
+                e = v.scorer().evaluate(v.run().runId(), r, v.run().config(), models, runs.data(v.run()), Instant.now());
+            } catch (io.fmkt.core.store.ObjectStoreException | io.fmkt.core.codec.CodecException bad) {
+                deadLetterSources(v, r, bad);
+                return; // the round stays unevaluated, as the run cannot be scored past a bad model
+            }
+            int done = r;
+            v.sources().keySet().removeIf(round -> round <= done);
             registry.counter(Metrics.EVAL_MODELS, Metrics.TAG_RUN, e.runId())
                     .increment(v.scorer().modelsScored() - scoredBefore);
             registry.timer(Metrics.EVAL_DURATION, Metrics.TAG_RUN, e.runId())
@@ -198,6 +220,35 @@ public class EvalProcessor {
             LOG.infof("run %s round %d: accuracy mean %.2f %% (min %.2f, max %.2f)", e.runId(), e.round(),
                     e.accMean(), e.accMin(), e.accMax());
         }
+    }
+
+    /**
+     * The records behind a round whose objects failed verification when it was scored (its events and
+     * earlier ones not scored yet): those naming the failed object, or all of them when none does, as
+     * dead letters with the reason. Each once.
+     */
+    private void deadLetterSources(RunView v, int round, RuntimeException bad) {
+        List<Source> sources = new java.util.ArrayList<>();
+        for (Integer r : List.copyOf(v.sources().keySet())) {
+            if (r <= round) { // the round's own events and the earlier ones it is the first to score
+                List<Source> of = v.sources().remove(r);
+                if (of != null) {
+                    sources.addAll(of);
+                }
+            }
+        }
+        if (sources.isEmpty()) {
+            return;
+        }
+        String why = String.valueOf(bad.getMessage());
+        List<Source> named = sources.stream().filter(src -> src.keys().stream().anyMatch(why::contains)).toList();
+        io.fmkt.core.wire.WireException reason = new io.fmkt.core.wire.WireException(
+                io.fmkt.core.wire.WireException.Reason.UNVERIFIABLE_OBJECT, "object", "round " + round + " of run "
+                        + v.run().runId() + " cannot be scored: " + why);
+        for (Source src : named.isEmpty() ? sources : named) {
+            deadLetters.send(src.record(), reason);
+        }
+        LOG.errorf("run %s round %d not evaluated: %s", v.run().runId(), round, why);
     }
 
     RunView view(String runId) {

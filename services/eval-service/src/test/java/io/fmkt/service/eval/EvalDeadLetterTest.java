@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The wiring through a real broker: a malformed model announcement, and a well-formed message of a
- * type that does not belong on fmkt.fused, both come back as counted dead letters.
+ * type that does not belong on fmkt.fused, both come back as counted dead letters; so does a model
+ * announcement whose object fails verification when its round is scored (after it was acknowledged).
  */
 @QuarkusTest
 @QuarkusTestResource(LocalStackResource.class)
@@ -30,6 +31,51 @@ class EvalDeadLetterTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    @jakarta.inject.Inject
+    io.fmkt.core.store.ObjectStore store;
+
+    @Test
+    void aModelWhoseObjectFailsVerificationIsDeadLetteredWhenItsRoundIsScored() throws Exception {
+        io.fmkt.core.round.ExperimentConfig c = io.fmkt.core.round.ExperimentConfig.builder().rounds(1).testCap(50)
+                .width(2).seed(5).batchSize(32).probeImages(8).syntheticTrainPerBatch(40).syntheticTest(50).build();
+        String run = "eval-bad-" + UUID.randomUUID().toString().substring(0, 8);
+        EvalFlowTest.send(bootstrap, io.fmkt.core.wire.RunStarted.of(run, c, Instant.now()));
+        io.fmkt.core.train.ExperimentData data = io.fmkt.core.train.ExperimentData.load(c);
+        io.fmkt.core.protocol.ModelStore models = new io.fmkt.core.protocol.ModelStore(store);
+        int bad = 2;
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            for (int client = 0; client < c.clients(); client++) {
+                try (io.fmkt.core.model.ResNetModel model = io.fmkt.core.model.ResNetModel.initialised(m, c.width(), 10,
+                        io.fmkt.core.model.ResNetModel.initSeed(c.seed(), client))) {
+                    io.fmkt.core.wire.BlobRef w = models.putWeights(run, model);
+                    if (client == bad) { // the stored object is not the one the message vouches for
+                        w = new io.fmkt.core.wire.BlobRef(w.key(), "0".repeat(64), w.size());
+                    }
+                    io.fmkt.core.wire.BlobRef f = models.putFeatures(run,
+                            io.fmkt.core.codec.FeatureSnapshot.capture(model, data.probe()));
+                    EvalFlowTest.send(bootstrap, io.fmkt.core.wire.ModelPublished.initial(run, client, w, f, c.width(), 10));
+                }
+            }
+        }
+        io.fmkt.core.round.PeerPair pair = io.fmkt.core.round.PeerSchedule.pairs(c.seed(), 1, c.clients(), c.pairs())
+                .get(0);
+        EvalFlowTest.send(bootstrap, io.fmkt.core.wire.PairSkipped.of(run, 1, pair, "deadline: test"));
+
+        String key = Topics.modelKey(run, bad);
+        DeadLetter dl = KafkaProbe.awaitDeadLetter(bootstrap, key, Duration.ofSeconds(60))
+                .orElseThrow(() -> new AssertionError("no dead letter for " + key));
+        assertThat(dl.reason()).isEqualTo("UNVERIFIABLE_OBJECT");
+        assertThat(dl.originalTopic()).isEqualTo(Topics.MODELS);
+        assertThat(dl.detail()).contains("round 1 of run " + run + " cannot be scored").contains("sha256");
+        for (int client = 0; client < c.clients(); client++) {
+            if (client != bad) { // only the record that vouched for the bad object
+                String other = Topics.modelKey(run, client);
+                assertThat(KafkaProbe.awaitDeadLetter(bootstrap, other, Duration.ofSeconds(1))).as(other).isEmpty();
+            }
+        }
+        given().get("/q/health").then().statusCode(200).body("status", is("UP"));
+    }
 
     @Test
     void malformedAndMisroutedMessagesBecomeDeadLettersAndServiceStaysUp() {
