@@ -29,6 +29,11 @@ public final class DeploymentOptions {
                     + " 'PID NAME' lines to PIDFILE (stop them with kill; they shut down cleanly on SIGTERM)")
     Path keepRunning;
 
+    @Option(names = "--replicas", paramLabel = "client=K,fusion=M", description = "start K client-service"
+            + " processes (replica k hosts clients k, k+K, ...) and M fusion-service workers (one consumer group);"
+            + " the services must not be running yet (default: client=1,fusion=1)")
+    String replicas;
+
     @Option(names = "--secure-kafka", description = "secure the local stack's Kafka (SASL/SCRAM, ACLs; credentials"
             + " made once in <state-dir>/kafka-users.properties) for good: later commands on this state dir use it"
             + " (see docs/SECURITY.md)")
@@ -49,6 +54,10 @@ public final class DeploymentOptions {
     /** The repository (set by ./fmkt as -Dfmkt.home), where the built jars are. */
     Path home() {
         return Path.of(System.getProperty("fmkt.home", ".")).toAbsolutePath().normalize();
+    }
+
+    LocalDeployment.Replicas replicas() {
+        return replicas == null ? LocalDeployment.Replicas.ONE : LocalDeployment.Replicas.parse(replicas);
     }
 
     Path stateDir() {

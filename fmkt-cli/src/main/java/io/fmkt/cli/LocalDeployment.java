@@ -56,8 +56,66 @@ public final class LocalDeployment implements AutoCloseable {
         }
     }
 
+    /**
+     * How many processes of each scaled service to start: client-service replica k of K hosts the
+     * clients k, k+K, ... ({@code fmkt.client.ids=k/K}) with its own consumer groups; fusion-service
+     * replicas share fmkt.pairs in one consumer group. eval-service runs once.
+     */
+    public record Replicas(int client, int fusion) {
+        public static final Replicas ONE = new Replicas(1, 1);
+        static final int MAX = 8;
+
+        public Replicas {
+            if (client < 1 || client > MAX || fusion < 1 || fusion > MAX) {
+                throw new IllegalArgumentException("--replicas: client and fusion must be in 1.." + MAX + ", got client="
+                        + client + ", fusion=" + fusion);
+            }
+        }
+
+        /** {@code client=K,fusion=M} (either may be left out: 1). */
+        public static Replicas parse(String spec) {
+            int client = 1;
+            int fusion = 1;
+            for (String part : spec.split(",")) {
+                String[] kv = part.trim().split("=", 2);
+                try {
+                    int n = Integer.parseInt(kv.length == 2 ? kv[1].trim() : "x");
+                    switch (kv[0].trim()) {
+                        case "client" -> client = n;
+                        case "fusion" -> fusion = n;
+                        default -> throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--replicas: '" + part.trim() + "' is not client=K or fusion=M");
+                }
+            }
+            return new Replicas(client, fusion);
+        }
+
+        int of(Service s) {
+            return switch (s) {
+                case CLIENT -> client;
+                case FUSION -> fusion;
+                case EVAL -> 1;
+            };
+        }
+    }
+
+    /** One service process this deployment runs or reuses: replica {@code index} on {@code port}. */
+    public record Instance(Service service, int index, int port) {
+        public String url() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        String name() {
+            return service.dir + (index == 0 ? "" : "-" + index);
+        }
+    }
+
     private final Path home;
     private final Ports ports;
+    private Replicas replicas = Replicas.ONE;
+    private final List<Instance> instances = new ArrayList<>();
     private final List<Process> started = new ArrayList<>();
     /** What each entry of {@link #started} is ("local-stack", "client-service", ...). */
     private final List<String> names = new ArrayList<>();
@@ -209,7 +267,15 @@ public final class LocalDeployment implements AutoCloseable {
      */
     public static LocalDeployment startOrReuse(Path home, Path stateDir, Path logDir, Ports ports,
             Numerics numerics, Consumer<String> log, boolean withServices) throws IOException, InterruptedException {
+        return startOrReuse(home, stateDir, logDir, ports, numerics, log, withServices, Replicas.ONE);
+    }
+
+    /** @param replicas more than one of a service: all are started here (none is reused) */
+    public static LocalDeployment startOrReuse(Path home, Path stateDir, Path logDir, Ports ports,
+            Numerics numerics, Consumer<String> log, boolean withServices, Replicas replicas)
+            throws IOException, InterruptedException {
         LocalDeployment d = new LocalDeployment(home, stateDir, ports, log);
+        d.replicas = replicas;
         try {
             Files.createDirectories(logDir);
             d.ensureStack(stateDir, logDir);
@@ -229,11 +295,24 @@ public final class LocalDeployment implements AutoCloseable {
      */
     public void startServices(Numerics numerics, Path logDir) throws IOException, InterruptedException {
         try {
-            for (Service s : Service.values()) {
-                ensureService(s, numerics, logDir);
+            if (!replicas.equals(Replicas.ONE)) {
+                for (Service s : Service.values()) {
+                    if (ready(s)) { // it would host every client, beside replicas hosting some
+                        throw new IOException("--replicas starts every service itself, and " + s.dir + " already runs at "
+                                + serviceUrl(s) + ": stop the running services first");
+                    }
+                }
             }
+            instances.clear();
             for (Service s : Service.values()) {
-                awaitReady(s, Duration.ofSeconds(120));
+                for (int k = 0; k < replicas.of(s); k++) {
+                    Instance i = new Instance(s, k, k == 0 ? ports.of(s) : freePort());
+                    instances.add(i);
+                    ensureService(i, numerics, logDir);
+                }
+            }
+            for (Instance i : instances) {
+                awaitReady(i, Duration.ofSeconds(120));
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();
@@ -290,8 +369,48 @@ public final class LocalDeployment implements AutoCloseable {
         }
     }
 
-    private void ensureService(Service s, Numerics numerics, Path logDir) throws IOException {
-        if (ready(s)) {
+    /** The processes of {@code s} this deployment runs, replica 0 first. */
+    public List<Instance> instances(Service s) {
+        return instances.stream().filter(i -> i.service() == s).toList();
+    }
+
+    /**
+     * Pairs each fusion-service process has fused so far ({@code fmkt_fusion_pairs_total}, outcome
+     * fused, from its metrics endpoint), by process name; a process that does not answer is left out.
+     */
+    public java.util.Map<String, Long> fusedPairs() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (Instance i : instances(Service.FUSION)) {
+            try {
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(i.url() + "/q/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                long n = 0;
+                for (String line : r.body().split("\n")) {
+                    if (line.startsWith("fmkt_fusion_pairs_total{") && line.contains("outcome=\"fused\"")) {
+                        n += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    }
+                }
+                out.put(i.name(), n);
+            } catch (IOException e) {
+                // gone (killed): nothing to report for it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return out;
+            }
+        }
+        return out;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void ensureService(Instance instance, Numerics numerics, Path logDir) throws IOException {
+        Service s = instance.service();
+        if (instance.index() == 0 && ready(s)) {
             String served = servedNumerics(s);
             if (!numerics.label().equals(served)) {
                 throw new IOException("the running " + s.dir + " at " + serviceUrl(s) + " computes " + served
@@ -312,7 +431,7 @@ public final class LocalDeployment implements AutoCloseable {
                 // Every service keeps PyTorch's default thread count, as the simulator does: fewer
                 // threads for evaluation (it overlaps training) rounds differently and changed the
                 // accuracies of near-chance models (seen in EndToEndTest).
-                "-Dquarkus.http.port=" + ports.of(s),
+                "-Dquarkus.http.port=" + instance.port(),
                 "-Dkafka.bootstrap.servers=" + kafkaBootstrap(),
                 "-Dfmkt.s3.endpoint=" + s3Endpoint(),
                 "-Dfmkt.s3.access-key=" + ACCESS_KEY,
@@ -329,15 +448,20 @@ public final class LocalDeployment implements AutoCloseable {
                     .replace("\\", "\\\\") + "\n");
             cmd.add(cmd.indexOf("-jar"), "-Dquarkus.config.locations=" + conf.toAbsolutePath());
         }
+        if (s == Service.CLIENT && replicas.client() > 1) {
+            cmd.add(cmd.indexOf("-jar"), "-Dfmkt.client.ids=" + instance.index() + "/" + replicas.client());
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("FMKT_INSTANCE", Integer.toString(instance.index())); // client-service's own groups
         // The secret goes through the environment, not the command line (visible in ps).
         pb.environment().put("FMKT_S3_SECRET_KEY", SECRET_KEY);
         if (s == Service.EVAL) {
             pb.environment().put("FMKT_EVAL_OPERATOR_PASSWORD", operatorPassword());
         }
-        started.add(start(pb, logDir.resolve(s.dir + ".log")));
-        names.add(s.dir);
-        log.accept("starting " + s.dir + " on port " + ports.of(s) + " (log: " + logDir.resolve(s.dir + ".log") + ")");
+        Path logFile = logDir.resolve(instance.name() + ".log");
+        started.add(start(pb, logFile));
+        names.add(instance.name());
+        log.accept("starting " + instance.name() + " on port " + instance.port() + " (log: " + logFile + ")");
     }
 
     private Process start(List<String> cmd, Path logFile) throws IOException {
@@ -354,20 +478,24 @@ public final class LocalDeployment implements AutoCloseable {
         return pb.start();
     }
 
-    private void awaitReady(Service s, Duration timeout) throws IOException, InterruptedException {
+    private void awaitReady(Instance i, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!ready(s)) {
+        while (!ready(i.url())) {
             if (System.nanoTime() > deadline) {
-                throw new IOException(s.dir + " did not become ready at " + serviceUrl(s) + "/q/health/ready");
+                throw new IOException(i.name() + " did not become ready at " + i.url() + "/q/health/ready");
             }
             Thread.sleep(300);
         }
     }
 
     boolean ready(Service s) {
+        return ready(serviceUrl(s));
+    }
+
+    private static boolean ready(String url) {
         try {
             HttpResponse<InputStream> r = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(serviceUrl(s) + "/q/health/ready"))
+                    HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
                             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofInputStream());
             r.body().close();
             return r.statusCode() == 200;

@@ -50,9 +50,10 @@ public final class RunCommand implements Callable<Integer> {
         o.printf("fmkt run %s: %d clients, %d pairs/round, %d rounds, %s, width %d, layers %s, seed %d, %s numerics%n",
                 id, c.clients(), c.pairs(), c.rounds(), c.partition(), c.width(), c.layers(), c.seed(), c.numerics());
         try (LocalDeployment local = LocalDeployment.startOrReuse(d.home(), d.preparedStateDir(), out.resolve("logs"),
-                d.ports(), c.numericsMode(), o::println);
+                d.ports(), c.numericsMode(), o::println, true, d.replicas());
              RunClient client = new RunClient(local.kafka())) {
             client.ensureTopics();
+            java.util.Map<String, Long> fusedBefore = local.fusedPairs();
             RunClient.RunLog log;
             try (RunClient.Follower f = client.follow(id)) {
                 client.publish(RunStarted.of(id, c, Instant.now()));
@@ -76,6 +77,8 @@ public final class RunCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "%nwrote %s (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png, logs/)"
                     + " in %.1f s%n",
                     out, (System.nanoTime() - start) / 1e9);
+            local.fusedPairs().forEach((worker, n) -> o.printf("%s fused %d pairs of this run%n", worker,
+                    n - fusedBefore.getOrDefault(worker, 0L)));
             if (d.keepRunning() != null) {
                 local.keepRunning(d.keepRunning());
             }

@@ -11,8 +11,9 @@ import java.util.TreeSet;
 public interface ClientSettings {
 
     /**
-     * {@code all} (every client of each run: one process locally), a list {@code 0,3,7}, or ranges
-     * {@code 0-4}; on a cluster a StatefulSet pod sets its ordinal.
+     * {@code all} (every client of each run: one process locally), a list {@code 0,3,7}, ranges
+     * {@code 0-4}, or {@code k/K}: every id that is k modulo K (replica k of K, whatever the run's
+     * size; {@code ./fmkt run --replicas}); on a cluster a StatefulSet pod sets its ordinal.
      */
     @WithDefault("all")
     String ids();
@@ -26,6 +27,18 @@ public interface ClientSettings {
         String spec = ids().trim();
         if (spec.equals("all")) {
             for (int i = 0; i < clients; i++) {
+                ids.add(i);
+            }
+            return ids;
+        }
+        java.util.regex.Matcher stride = java.util.regex.Pattern.compile("(\\d{1,4})/(\\d{1,4})").matcher(spec);
+        if (stride.matches()) {
+            int k = Integer.parseInt(stride.group(1));
+            int of = Integer.parseInt(stride.group(2));
+            if (of < 1 || k >= of) {
+                throw new IllegalArgumentException("fmkt.client.ids: '" + spec + "' must be k/K with 0 <= k < K");
+            }
+            for (int i = k; i < clients; i += of) {
                 ids.add(i);
             }
             return ids;
@@ -44,7 +57,7 @@ public interface ClientSettings {
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("fmkt.client.ids: '" + p + "' is not a client id or range"
-                        + " (expected all, 0,3,7 or 0-4)");
+                        + " (expected all, 0,3,7, 0-4 or k/K)");
             }
         }
         return ids;
