@@ -63,6 +63,19 @@ class EndToEndTest {
         return new LocalDeployment.Ports(freePort(), freePort(), freePort(), freePort(), freePort());
     }
 
+    /**
+     * One results model (issue 12): the simulator's run directory, written by the same writer, has
+     * the same rounds.csv and pairs.csv byte for byte (wall-clock times are in timings.csv).
+     */
+    static void assertSameFilesAsTheSimulator(Path out, ExperimentConfig c, Path tmp, String console) throws Exception {
+        Path simulated = tmp.resolve("simulated");
+        RunOutputs.write(simulated, RunResult.of(c, Simulator.run(c, ExperimentData.load(c), r -> { })), "sim");
+        for (String file : List.of("rounds.csv", "pairs.csv")) {
+            assertThat(Files.readString(out.resolve(file))).as(file + "\n" + console)
+                    .isEqualTo(Files.readString(simulated.resolve(file)));
+        }
+    }
+
     static DeploymentOptions options(Path tmp, LocalDeployment.Ports ports) {
         return DeploymentOptions.of(tmp.resolve("results"), tmp.resolve("state"), ports, Duration.ofMinutes(8));
     }
@@ -77,14 +90,7 @@ class EndToEndTest {
                 Numerics.NATIVE, m -> { })) {
             Path out = RunCommand.execute(c, "e2e-1", d, new PrintStream(console, true));
 
-            // One results model (issue 12): the simulator's run directory, written by the same writer,
-            // has the same rounds.csv and pairs.csv byte for byte (wall-clock times are in timings.csv).
-            Path simulated = tmp.resolve("simulated");
-            RunOutputs.write(simulated, RunResult.of(c, Simulator.run(c, ExperimentData.load(c), r -> { })), "sim");
-            for (String file : List.of("rounds.csv", "pairs.csv")) {
-                assertThat(Files.readString(out.resolve(file))).as(file + "\n" + console)
-                        .isEqualTo(Files.readString(simulated.resolve(file)));
-            }
+            assertSameFilesAsTheSimulator(out, c, tmp, console.toString());
             assertThat(Files.readAllLines(out.resolve("timings.csv"))).hasSize(1 + c.rounds() * c.pairs());
             assertThat(out.resolve("accuracy.png")).exists();
             assertThat(console.toString()).contains("round 3/3");

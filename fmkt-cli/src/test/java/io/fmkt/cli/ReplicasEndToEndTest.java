@@ -3,15 +3,10 @@ package io.fmkt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.sim.RunOutputs;
-import io.fmkt.core.sim.RunResult;
-import io.fmkt.core.sim.Simulator;
-import io.fmkt.core.train.ExperimentData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -35,12 +30,7 @@ class ReplicasEndToEndTest {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Path out = RunCommand.execute(c, "e2e-replicas", d, new PrintStream(console, true));
 
-        Path simulated = tmp.resolve("simulated");
-        RunOutputs.write(simulated, RunResult.of(c, Simulator.run(c, ExperimentData.load(c), r -> { })), "sim");
-        for (String file : List.of("rounds.csv", "pairs.csv")) {
-            assertThat(Files.readString(out.resolve(file))).as(file + "\n" + console)
-                    .isEqualTo(Files.readString(simulated.resolve(file)));
-        }
+        EndToEndTest.assertSameFilesAsTheSimulator(out, c, tmp, console.toString());
         // the clients split between the two client processes, each id hosted once
         assertThat(Files.readString(out.resolve("logs/client-service.log"))).contains("hosting clients [0, 2, 4] of 6");
         assertThat(Files.readString(out.resolve("logs/client-service-1.log"))).contains("hosting clients [1, 3, 5] of 6");
