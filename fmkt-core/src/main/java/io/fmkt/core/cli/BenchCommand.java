@@ -64,16 +64,23 @@ public final class BenchCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors(), ai.djl.engine.Engine.getDjlVersion(), numerics);
         o.printf(Locale.ROOT, "%nmatmul 2048x2048 float32: %.1f GFLOP/s%n", matmulGflops());
 
-        o.printf(Locale.ROOT, "%n%-6s  %14s  %14s%n", "width", "train img/s", "eval img/s");
+        o.printf(Locale.ROOT, "%nimg/s of fmkt's steps and of a plain DJL loop (PlainLoop: Trainer, SGD, the same"
+                + " network, data and augmentation), measured interleaved; ratio = plain / fmkt (goal <= 1.10)%n");
+        o.printf(Locale.ROOT, "%-6s  %12s  %12s  %7s  %12s  %12s  %7s%n", "width", "train fmkt", "train plain", "ratio",
+                "eval fmkt", "eval plain", "ratio");
         double train16 = Double.NaN;
+        double plain16 = Double.NaN;
         for (int w : widths) {
             int n = stepsFor(w);
             double t = trainThroughput(w, data, n);
+            double tp = PlainLoop.train(w, data, n, batch, SGD);
             double e = evalThroughput(w, data, n);
+            double ep = plainEval(w, data, n);
             if (w == fusionWidth) {
                 train16 = t;
+                plain16 = tp;
             }
-            o.printf(Locale.ROOT, "%-6d  %14.1f  %14.1f%n", w, t, e);
+            o.printf(Locale.ROOT, "%-6d  %12.1f  %12.1f  %6.2fx  %12.1f  %12.1f  %6.2fx%n", w, t, tp, tp / t, e, ep, ep / e);
         }
         if (Double.isNaN(train16)) {
             train16 = trainThroughput(fusionWidth, data, stepsFor(fusionWidth));
@@ -106,6 +113,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "%nfusion pair throughput / (single-model training / 2) at width %d: %.3f "
                 + "(target >= 0.95)%n", fusionWidth, noneImgs / (train16 / 2));
+        if (!Double.isNaN(plain16)) {
+            // A fusion step trains two models on one batch: two plain steps are its yardstick.
+            double plainPair = 2 * batch / plain16;
+            o.printf(Locale.ROOT, "fusion step (layers none) / two plain DJL training steps at width %d: %.1f ms /"
+                    + " %.1f ms = %.2fx (goal <= 1.10)%n", fusionWidth, none * 1000, plainPair * 1000, none / plainPair);
+        }
         if (numericsPasses > 0) {
             numericsCost(o);
         }
@@ -187,6 +200,14 @@ public final class BenchCommand implements Callable<Integer> {
             LocalTrainer.train(model, first(data, 2), s, new SplittableRandom(1)); // warm-up
             TrainResult r = LocalTrainer.train(model, first(data, n), s, new SplittableRandom(2));
             return r.imagesPerSecond();
+        }
+    }
+
+    private double plainEval(int width, ImageSet data, int n) {
+        try {
+            return PlainLoop.evaluate(width, data, Math.min(data.size(), n * 2 * batch), 256);
+        } catch (Exception e) {
+            throw new IllegalStateException("plain DJL evaluation failed", e);
         }
     }
 
