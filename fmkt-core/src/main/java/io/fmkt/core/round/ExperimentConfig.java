@@ -80,6 +80,26 @@ public record ExperimentConfig(
         if (probeImages < 1) {
             bad.add("probe images must be >= 1, got " + probeImages);
         }
+        // Every named setting is parsed here, once, so a bad value is refused before anything starts
+        // (by the CLI in both modes, by a service when the run arrives), never at the first fusion.
+        String l = layers;
+        String n = norm;
+        String k = keep;
+        String p = partition;
+        collect(bad, () -> io.fmkt.core.model.StageSelection.parse(l));
+        collect(bad, () -> io.fmkt.core.loss.FeatureNorm.parse(n));
+        collect(bad, () -> io.fmkt.core.train.KeepPolicy.parse(k));
+        collect(bad, () -> io.fmkt.core.data.Partitioners.parse(p));
+        double lr = learningRate;
+        double flr = fusionLearningRate;
+        double mu = momentum;
+        double wd = weightDecay;
+        double clip = maxGradNorm;
+        collect(bad, () -> new io.fmkt.core.train.SgdSettings(lr, mu, wd, clip));
+        collect(bad, () -> new io.fmkt.core.train.SgdSettings(flr, mu, wd, clip));
+        if (!(holdoutFraction > 0 && holdoutFraction < 1)) {
+            bad.add("holdout fraction must be in (0, 1), got " + holdoutFraction);
+        }
         if (dataSha256 != null && (SYNTHETIC.equals(data) || !dataSha256.matches("[0-9a-f]{64}"))) {
             bad.add("dataSha256 must be 64 lowercase hex digits, and only given with a dataset, got '"
                     + (dataSha256.length() > 70 ? dataSha256.substring(0, 67) + "..." : dataSha256) + "'");
