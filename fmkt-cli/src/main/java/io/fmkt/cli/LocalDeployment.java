@@ -381,25 +381,32 @@ public final class LocalDeployment implements AutoCloseable {
     public java.util.Map<String, Long> fusedPairs() {
         java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
         for (Instance i : instances(Service.FUSION)) {
-            try {
-                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(i.url() + "/q/metrics")).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                long n = 0;
-                for (String line : r.body().split("\n")) {
-                    if (line.startsWith("fmkt_fusion_pairs_total{") && line.contains("outcome=\"fused\"")) {
-                        n += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                    }
-                }
-                out.put(i.name(), n);
-            } catch (IOException e) {
-                // gone (killed): nothing to report for it
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return out;
+            String metrics = metrics(i.url());
+            if (metrics.isEmpty()) {
+                continue; // gone (killed): nothing to report for it
             }
+            long n = 0;
+            for (String line : metrics.split("\n")) {
+                if (line.startsWith("fmkt_fusion_pairs_total{") && line.contains("outcome=\"fused\"")) {
+                    n += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            out.put(i.name(), n);
         }
         return out;
+    }
+
+    /** A service's Prometheus metrics ({@code /q/metrics}), or "" when it does not answer. */
+    static String metrics(String serviceUrl) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(serviceUrl + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     private static int freePort() throws IOException {

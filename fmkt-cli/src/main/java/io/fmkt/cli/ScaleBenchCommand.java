@@ -16,14 +16,9 @@ import io.fmkt.core.wire.WireException;
 import io.fmkt.core.wire.WireMessage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -160,7 +155,7 @@ public final class ScaleBenchCommand implements Callable<Integer> {
                 t0 = System.nanoTime();
                 client.publish(RunStarted.of(id, c, Instant.now()));
                 f.await(rounds, deployment.timeout(), e -> {
-                    String metrics = scrape(evalUrl);
+                    String metrics = LocalDeployment.metrics(evalUrl);
                     evalSum[e.round()] = metric(metrics, "fmkt_eval_duration_seconds_sum", id);
                     evaluated[e.round()] = (long) metric(metrics, "fmkt_eval_models_total", id);
                     o.printf(Locale.ROOT, "  round %d/%d evaluated at %.1f s: acc %.2f %%, %d models evaluated so far%n",
@@ -252,7 +247,7 @@ public final class ScaleBenchCommand implements Callable<Integer> {
             return -1;
         }
         Matcher m = Pattern.compile("(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} (\\S+)$")
-                .matcher(scrape(serviceUrl));
+                .matcher(LocalDeployment.metrics(serviceUrl));
         double sum = 0;
         boolean any = false;
         while (m.find()) {
@@ -260,18 +255,6 @@ public final class ScaleBenchCommand implements Callable<Integer> {
             any = true;
         }
         return any ? (long) (sum / 1024) : -1;
-    }
-
-    private static String scrape(String serviceUrl) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(serviceUrl + "/q/metrics"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
     }
 
     /** A Prometheus sample of {@code name} with label run="{@code run}", 0 if absent. */
