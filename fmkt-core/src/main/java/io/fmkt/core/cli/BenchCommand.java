@@ -213,7 +213,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private double evalThroughput(int width, ImageSet data, int n) {
         try (NDManager m = NDManager.newBaseManager(); ResNetModel model = ResNetModel.initialised(m, width, 10, 1)) {
-            Evaluator.evaluate(model, first(data, 2), 256);
+            // Warm up on a full evaluation batch: oneDNN prepares its kernels per input shape.
+            Evaluator.evaluate(model, data.head(256), 256);
             ImageSet set = first(data, n * 2);
             long t = System.nanoTime();
             Evaluator.evaluate(model, set, 256);
