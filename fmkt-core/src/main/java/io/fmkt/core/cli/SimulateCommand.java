@@ -42,7 +42,7 @@ public final class SimulateCommand implements Callable<Integer> {
         o.printf("data: %s (%d train images over the clients, %d test)%n", c.data(),
                 data.partition().totalSize(), data.test().size());
         if (histogram) {
-            o.print(data.partition().formatHistogram(data.train()));
+            o.print(io.fmkt.core.data.Partition.formatHistogram(data.shards()));
         }
         List<RoundSummary> rounds = Simulator.run(c, data, r -> o.println(RunOutputs.progressLine(r, c.rounds())));
         RunOutputs.write(out, RunResult.of(c, rounds), "fmkt simulate: layers " + c.layers() + ", " + c.partition());

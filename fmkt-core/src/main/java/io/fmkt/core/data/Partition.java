@@ -80,14 +80,34 @@ public record Partition(int[][] clientIndices) {
 
     /** The histogram as a table: one row per client, one column per class, a total column, and an "all" row. */
     public String formatHistogram(ImageSet train) {
-        int[][] h = histogram(train);
+        return format(histogram(train));
+    }
+
+    /** The same table from the clients' shards (each shard is its client's images, in order). */
+    public static String formatHistogram(ImageSet[] shards) {
+        int[][] h = new int[shards.length][ImageSet.NUM_CLASSES];
+        for (int c = 0; c < shards.length; c++) {
+            for (int i = 0; i < shards[c].size(); i++) {
+                h[c][shards[c].label(i)]++;
+            }
+        }
+        return format(h);
+    }
+
+    private static String format(int[][] h) {
+        int totalSize = 0;
+        for (int[] row : h) {
+            for (int n : row) {
+                totalSize += n;
+            }
+        }
         int[] all = new int[ImageSet.NUM_CLASSES];
         for (int[] row : h) {
             for (int k = 0; k < all.length; k++) {
                 all[k] += row[k];
             }
         }
-        int width = Math.max(5, Integer.toString(totalSize()).length()) + 1;
+        int width = Math.max(5, Integer.toString(totalSize).length()) + 1;
         String rowFmt = "%-7s";
         StringBuilder sb = new StringBuilder(String.format(rowFmt, "client"));
         for (int k = 0; k < ImageSet.NUM_CLASSES; k++) {

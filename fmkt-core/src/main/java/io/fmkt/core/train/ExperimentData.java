@@ -15,8 +15,10 @@ import java.nio.file.Path;
 /**
  * The data of one experiment: each client's shard, the global test set (capped) and the probe
  * images for feature snapshots. A pure function of the config, so every process derives the same.
+ * The full training set is not kept: the shards hold the only copy a process needs, so a service
+ * holds the data once, not twice.
  */
-public record ExperimentData(Partition partition, ImageSet[] shards, ImageSet test, ImageSet probe, ImageSet train) {
+public record ExperimentData(Partition partition, ImageSet[] shards, ImageSet test, ImageSet probe) {
 
     /**
      * In-process (simulator, study, bench): {@code data} is a local path, trusted as the user's own,
@@ -65,6 +67,6 @@ public record ExperimentData(Partition partition, ImageSet[] shards, ImageSet te
         }
         ImageSet test = c.testCap() > 0 ? raw.test().head(c.testCap()) : raw.test();
         return new ExperimentData(partition, shards, test,
-                io.fmkt.core.codec.FeatureSnapshot.probe(raw.test(), c.probeImages(), c.seed()), raw.train());
+                io.fmkt.core.codec.FeatureSnapshot.probe(raw.test(), c.probeImages(), c.seed()));
     }
 }
