@@ -68,7 +68,7 @@ public class EvalProcessor {
      * verification when the round is scored.
      */
     record RunView(RunStarted run, RunLedger ledger, RoundScorer scorer, List<RoundEvaluated> evaluated,
-            Map<Integer, List<Source>> sources) {
+            Map<Integer, List<Source>> sources, Map<Integer, String> failed) {
     }
 
     /** A record of an event, and the object keys it names. */
@@ -94,7 +94,7 @@ public class EvalProcessor {
 
     private RunView newView(RunStarted run) {
         return new RunView(run, new RunLedger(run.runId(), run.config()), new RoundScorer(new ModelStore(store)),
-                new java.util.concurrent.CopyOnWriteArrayList<>(), new ConcurrentHashMap<>());
+                new java.util.concurrent.CopyOnWriteArrayList<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
     /**
@@ -179,9 +179,17 @@ public class EvalProcessor {
         synchronized (v.ledger()) {
             fresh = v.ledger().record(event);
         }
+        // Every record, fresh or already known from the log: it may be the one to dead-letter.
+        Source source = Source.of(record, event);
+        if (!deadLetterIfFailed(v, source)) {
+            List<Source> of = v.sources().computeIfAbsent(event.round(),
+                    r -> new java.util.concurrent.CopyOnWriteArrayList<>());
+            if (of.stream().noneMatch(o -> o.record().topic().equals(record.topic())
+                    && o.record().partition() == record.partition() && o.record().offset() == record.offset())) {
+                of.add(source);
+            }
+        }
         if (fresh) {
-            v.sources().computeIfAbsent(event.round(), r -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                    .add(Source.of(record, event));
             worker.submit("evaluating run " + v.run().runId(), () -> evaluateComplete(v));
         }
     }
@@ -224,10 +232,12 @@ public class EvalProcessor {
 
     /**
      * The records behind a round whose objects failed verification when it was scored (its events and
-     * earlier ones not scored yet): those naming the failed object, or all of them when none does, as
-     * dead letters with the reason. Each once.
+     * earlier ones not scored yet) that name the failed object, as dead letters with the reason; one
+     * that arrives later (the run was taken up from the log first) is dead-lettered when it comes.
      */
     private void deadLetterSources(RunView v, int round, RuntimeException bad) {
+        String why = String.valueOf(bad.getMessage());
+        v.failed().put(round, "round " + round + " of run " + v.run().runId() + " cannot be scored: " + why);
         List<Source> sources = new java.util.ArrayList<>();
         for (Integer r : List.copyOf(v.sources().keySet())) {
             if (r <= round) { // the round's own events and the earlier ones it is the first to score
@@ -237,18 +247,22 @@ public class EvalProcessor {
                 }
             }
         }
-        if (sources.isEmpty()) {
-            return;
-        }
-        String why = String.valueOf(bad.getMessage());
-        List<Source> named = sources.stream().filter(src -> src.keys().stream().anyMatch(why::contains)).toList();
-        io.fmkt.core.wire.WireException reason = new io.fmkt.core.wire.WireException(
-                io.fmkt.core.wire.WireException.Reason.UNVERIFIABLE_OBJECT, "object", "round " + round + " of run "
-                        + v.run().runId() + " cannot be scored: " + why);
-        for (Source src : named.isEmpty() ? sources : named) {
-            deadLetters.send(src.record(), reason);
+        for (Source src : sources) {
+            deadLetterIfFailed(v, src);
         }
         LOG.errorf("run %s round %d not evaluated: %s", v.run().runId(), round, why);
+    }
+
+    /** Dead-letters {@code src} if a failed scoring named one of its objects; says whether it did. */
+    private boolean deadLetterIfFailed(RunView v, Source src) {
+        for (String why : v.failed().values()) {
+            if (src.keys().stream().anyMatch(why::contains)) {
+                deadLetters.send(src.record(), new io.fmkt.core.wire.WireException(
+                        io.fmkt.core.wire.WireException.Reason.UNVERIFIABLE_OBJECT, "object", why));
+                return true;
+            }
+        }
+        return false;
     }
 
     RunView view(String runId) {

@@ -40,7 +40,6 @@ class EvalDeadLetterTest {
         io.fmkt.core.round.ExperimentConfig c = io.fmkt.core.round.ExperimentConfig.builder().rounds(1).testCap(50)
                 .width(2).seed(5).batchSize(32).probeImages(8).syntheticTrainPerBatch(40).syntheticTest(50).build();
         String run = "eval-bad-" + UUID.randomUUID().toString().substring(0, 8);
-        EvalFlowTest.send(bootstrap, io.fmkt.core.wire.RunStarted.of(run, c, Instant.now()));
         io.fmkt.core.train.ExperimentData data = io.fmkt.core.train.ExperimentData.load(c);
         io.fmkt.core.protocol.ModelStore models = new io.fmkt.core.protocol.ModelStore(store);
         int bad = 2;
@@ -61,6 +60,10 @@ class EvalDeadLetterTest {
         io.fmkt.core.round.PeerPair pair = io.fmkt.core.round.PeerSchedule.pairs(c.seed(), 1, c.clients(), c.pairs())
                 .get(0);
         EvalFlowTest.send(bootstrap, io.fmkt.core.wire.PairSkipped.of(run, 1, pair, "deadline: test"));
+        // The run's start comes last: the service takes the run up from the log, scores round 1 from
+        // what is logged, and only then handles the records themselves (the path that found a bug).
+        Thread.sleep(2000);
+        EvalFlowTest.send(bootstrap, io.fmkt.core.wire.RunStarted.of(run, c, Instant.now()));
 
         String key = Topics.modelKey(run, bad);
         DeadLetter dl = KafkaProbe.awaitDeadLetter(bootstrap, key, Duration.ofSeconds(60))
