@@ -229,9 +229,7 @@ public final class LocalDeployment implements AutoCloseable {
                     "--data must be 'synthetic' or an existing CIFAR-10 archive or folder");
         }
         DataRoot.Dataset ds = DataRoot.describe(p);
-        if (c.dataSha256() != null && !c.dataSha256().equals(ds.sha256())) {
-            throw new IOException("data " + p + " has sha256 " + ds.sha256() + ", the config asks for " + c.dataSha256());
-        }
+        DataRoot.requireLocal(p, ds.sha256(), c.dataSha256());
         Path root = dataRoot(stateDir);
         Files.createDirectories(root);
         Path link = root.resolve(ds.name());

@@ -118,6 +118,17 @@ public final class DataRoot {
         }
     }
 
+    /**
+     * A local path the user gave, against the digest a config asks for (none: anything goes).
+     *
+     * @param actual its digest ({@link #digest})
+     */
+    public static void requireLocal(Path path, String actual, String expected) throws java.io.IOException {
+        if (expected != null && !expected.equals(actual)) {
+            throw new java.io.IOException("data " + path + " has sha256 " + actual + ", the config asks for " + expected);
+        }
+    }
+
     /** A local path as a run refers to it: its file name (made a valid name) and its digest. */
     public static Dataset describe(Path path) {
         String file = path.toAbsolutePath().normalize().getFileName().toString();

@@ -30,10 +30,7 @@ public record ExperimentData(Partition partition, ImageSet[] shards, ImageSet te
         }
         Path p = Path.of(c.data());
         if (c.dataSha256() != null) {
-            String actual = new DataRoot(null).digest(p);
-            if (!actual.equals(c.dataSha256())) {
-                throw new IOException("data " + p + " has sha256 " + actual + ", the config asks for " + c.dataSha256());
-            }
+            DataRoot.requireLocal(p, new DataRoot(null).digest(p), c.dataSha256());
         }
         return of(c, CifarReader.read(p));
     }
