@@ -1,9 +1,9 @@
 package io.fmkt.cli;
 
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.sim.RoundSummary;
-import io.fmkt.core.sim.RunOutputs;
-import io.fmkt.core.sim.Simulator;
+import io.fmkt.core.results.RoundSummary;
+import io.fmkt.core.results.ResultTables;
+import io.fmkt.core.simulator.Simulator;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.ModelPublished;
@@ -45,7 +45,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
                 c.width(), c.clients(), c.pairs(), c.rounds(), c.data());
         ExperimentData d = ExperimentData.load(c);
         long t0 = System.nanoTime();
-        List<RoundSummary> sim = Simulator.run(c, d, r -> o.println("  simulator " + RunOutputs.progressLine(r, rounds)));
+        List<RoundSummary> sim = Simulator.run(c, d, r -> o.println("  simulator " + ResultTables.progressLine(r, rounds)));
         double simSeconds = (System.nanoTime() - t0) / 1e9;
         double simLocal = sim.stream().mapToDouble(RoundSummary::localSeconds).sum();
         double simFusion = sim.stream().mapToDouble(RoundSummary::fusionSeconds).sum();
@@ -74,7 +74,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
             // Evaluation runs beside training on the services; its time is eval-service's own timer.
             double eval = ScaleBenchCommand.metric(LocalDeployment.metrics(local.serviceUrl(LocalDeployment.Service.EVAL)),
                     "fmkt_eval_duration_seconds_sum", id);
-            boolean same = RunOutputs.roundsCsv(sim).equals(RunOutputs.roundsCsv(log.rounds().stream()
+            boolean same = ResultTables.roundsCsv(sim).equals(ResultTables.roundsCsv(log.rounds().stream()
                     .map(RoundSummary::of).toList()));
             o.printf(Locale.ROOT, "%n%-34s %10s %10s%n", "", "simulator", "services");
             o.printf(Locale.ROOT, "%-34s %10.1f %10.1f%n", "wall time, s", simSeconds, distSeconds);

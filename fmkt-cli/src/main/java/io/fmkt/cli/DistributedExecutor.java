@@ -1,8 +1,8 @@
 package io.fmkt.cli;
 
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.study.StudyExecutor;
-import io.fmkt.core.study.StudyRun;
+import io.fmkt.study.StudyExecutor;
+import io.fmkt.study.StudyRun;
 import io.fmkt.core.wire.RunIds;
 import io.fmkt.core.wire.RunStarted;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package io.fmkt.cli;
 
-import io.fmkt.core.cli.FmktCli;
+import io.fmkt.cli.FmktCli;
 import picocli.CommandLine;
 
 /** {@code ./fmkt}: the core commands (simulate, bench) plus those that need the distributed services. */

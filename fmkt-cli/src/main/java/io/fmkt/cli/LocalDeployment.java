@@ -17,7 +17,7 @@ import io.fmkt.core.data.DataRoot;
 import io.fmkt.core.numerics.Numerics;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.train.ExperimentData;
-import io.fmkt.core.wire.KafkaAccess;
+import io.fmkt.kafka.KafkaAccess;
 
 /**
  * The embedded default on one machine: a local stack process (real Kafka + S3) and the three

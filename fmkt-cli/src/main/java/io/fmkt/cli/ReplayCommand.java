@@ -5,12 +5,14 @@ import io.fmkt.core.numerics.NumericsSetup;
 import io.fmkt.core.protocol.ModelStore;
 import io.fmkt.core.protocol.Replay;
 import io.fmkt.core.protocol.ReplayComparison;
+import io.fmkt.report.ReplayPlot;
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.store.S3ObjectStore;
-import io.fmkt.core.store.S3StoreConfig;
-import io.fmkt.core.sim.RunOutputs;
-import io.fmkt.core.sim.RunResult;
-import io.fmkt.core.wire.LogReader;
+import io.fmkt.s3.S3ObjectStore;
+import io.fmkt.s3.S3StoreConfig;
+import io.fmkt.core.results.ResultTables;
+import io.fmkt.report.RunOutputs;
+import io.fmkt.core.results.RunResult;
+import io.fmkt.kafka.LogReader;
 import io.fmkt.core.wire.RoundEvaluated;
 import io.fmkt.core.wire.RunIds;
 import io.fmkt.core.wire.RunResumed;
@@ -107,7 +109,7 @@ public final class ReplayCommand implements Callable<Integer> {
             Path out = deployment.resultsDir().resolve(id);
             Files.createDirectories(out);
             Files.writeString(out.resolve("comparison.csv"), comparison.csv());
-            comparison.plot(out.resolve("comparison.png"));
+            ReplayPlot.save(comparison, out.resolve("comparison.png"));
             o.print(comparison.table());
             if (publish != null ? publish : request.mode() == Replay.Mode.REFUSION) {
                 // A linked run: its rounds show on the dashboard like any run's; live services ignore it.
@@ -167,7 +169,7 @@ public final class ReplayCommand implements Callable<Integer> {
                         concat(log.models(), result.models()));
                 RunOutputs.write(out, results, "fmkt run " + run + " (resumed): layers " + c.layers());
                 o.println();
-                o.print(RunOutputs.table(results.rounds()));
+                o.print(ResultTables.table(results.rounds()));
                 o.printf("%nwrote %s (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png)%n", out);
             }
             if (deployment.keepRunning() != null) {

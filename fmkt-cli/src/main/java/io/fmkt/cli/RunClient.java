@@ -1,8 +1,8 @@
 package io.fmkt.cli;
 
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.sim.RunResult;
-import io.fmkt.core.wire.KafkaAccess;
+import io.fmkt.core.results.RunResult;
+import io.fmkt.kafka.KafkaAccess;
 import io.fmkt.core.wire.DeadLetter;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.ModelPublished;

@@ -1,10 +1,11 @@
 package io.fmkt.cli;
 
 import io.fmkt.core.admission.RunLimits;
-import io.fmkt.core.cli.ExperimentOptions;
+import io.fmkt.cli.ExperimentOptions;
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.sim.RunOutputs;
-import io.fmkt.core.sim.RunResult;
+import io.fmkt.core.results.ResultTables;
+import io.fmkt.report.RunOutputs;
+import io.fmkt.core.results.RunResult;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.PairSkipped;
 import io.fmkt.core.wire.RunIds;
@@ -73,7 +74,7 @@ public final class RunCommand implements Callable<Integer> {
             RunResult result = log.result(c);
             RunOutputs.write(out, result, "fmkt run " + id + ": layers " + c.layers());
             o.println();
-            o.print(RunOutputs.table(result.rounds()));
+            o.print(ResultTables.table(result.rounds()));
             o.printf(Locale.ROOT, "%nwrote %s (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png, logs/)"
                     + " in %.1f s%n",
                     out, (System.nanoTime() - start) / 1e9);

@@ -1,7 +1,7 @@
 package io.fmkt.cli;
 
 import io.fmkt.core.admission.RunLimits;
-import io.fmkt.core.cli.ExperimentOptions;
+import io.fmkt.cli.ExperimentOptions;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.wire.BlobRef;
 import io.fmkt.core.wire.FusionCompleted;

@@ -2,10 +2,10 @@ package io.fmkt.cli;
 
 import io.fmkt.core.numerics.Numerics;
 import io.fmkt.core.numerics.NumericsSetup;
-import io.fmkt.core.study.InProcessExecutor;
-import io.fmkt.core.study.Study;
-import io.fmkt.core.study.StudyPreset;
-import io.fmkt.core.study.StudyReport;
+import io.fmkt.study.InProcessExecutor;
+import io.fmkt.study.Study;
+import io.fmkt.study.StudyPreset;
+import io.fmkt.study.StudyReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

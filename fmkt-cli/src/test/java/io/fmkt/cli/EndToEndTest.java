@@ -6,13 +6,14 @@ import io.fmkt.core.numerics.Numerics;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.round.PeerPair;
 import io.fmkt.core.round.PeerSchedule;
-import io.fmkt.core.sim.RunOutputs;
-import io.fmkt.core.sim.RunResult;
-import io.fmkt.core.sim.Simulator;
-import io.fmkt.core.store.S3ObjectStore;
-import io.fmkt.core.study.StudyRun;
-import io.fmkt.core.study.StudySetting;
-import io.fmkt.core.store.S3StoreConfig;
+import io.fmkt.core.results.ResultTables;
+import io.fmkt.report.RunOutputs;
+import io.fmkt.core.results.RunResult;
+import io.fmkt.core.simulator.Simulator;
+import io.fmkt.s3.S3ObjectStore;
+import io.fmkt.study.StudyRun;
+import io.fmkt.study.StudySetting;
+import io.fmkt.s3.S3StoreConfig;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.BlobRef;
 import io.fmkt.core.wire.FusionCompleted;
@@ -156,12 +157,12 @@ class EndToEndTest {
             try (RunClient client = new RunClient(local.kafka())) {
                 new DistributedExecutor(client, 2, Duration.ofMinutes(5), d.stateDir(), new PrintStream(
                         java.io.OutputStream.nullOutputStream())).runAll(two, (run, id, result, wall) -> {
-                            assertThat(RunOutputs.pairsCsv(result).lines()).hasSize(1 + c.rounds());
-                            got.put(run.key(), RunOutputs.roundsCsv(result.rounds()));
+                            assertThat(ResultTables.pairsCsv(result).lines()).hasSize(1 + c.rounds());
+                            got.put(run.key(), ResultTables.roundsCsv(result.rounds()));
                         });
             }
             for (StudyRun r : two) {
-                assertThat(got.get(r.key())).as(r.key()).isEqualTo(RunOutputs.roundsCsv(
+                assertThat(got.get(r.key())).as(r.key()).isEqualTo(ResultTables.roundsCsv(
                         Simulator.run(r.config(), ExperimentData.load(r.config()), x -> { })));
             }
 
@@ -269,7 +270,7 @@ class EndToEndTest {
         DeploymentOptions d = options(tmp, ports);
         ExperimentConfig c = config().toBuilder().rounds(6).seed(11).build();
         RunResult simulated = RunResult.of(c, Simulator.run(c, ExperimentData.load(c), r -> { }));
-        String expected = RunOutputs.roundsCsv(simulated.rounds());
+        String expected = ResultTables.roundsCsv(simulated.rounds());
         try (LocalDeployment stack = LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs"), ports,
                 null, m -> { }, false);
              RunClient client = new RunClient(stack.kafkaBootstrap())) {
@@ -301,7 +302,7 @@ class EndToEndTest {
             assertThat(Files.readString(d.resultsDir().resolve("e2e-resume").resolve("rounds.csv")))
                     .as(console.toString()).isEqualTo(expected);
             assertThat(Files.readString(d.resultsDir().resolve("e2e-resume").resolve("pairs.csv")))
-                    .as("pairs.csv, redone fusions counted once").isEqualTo(RunOutputs.pairsCsv(simulated));
+                    .as("pairs.csv, redone fusions counted once").isEqualTo(ResultTables.pairsCsv(simulated));
         }
     }
 }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fmkt.core.numerics.Numerics;
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.sim.RunOutputs;
-import io.fmkt.core.sim.Simulator;
+import io.fmkt.core.results.ResultTables;
+import io.fmkt.core.simulator.Simulator;
 import io.fmkt.core.train.ExperimentData;
-import io.fmkt.core.wire.KafkaAccess;
+import io.fmkt.kafka.KafkaAccess;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
 import io.fmkt.core.wire.WireCodec;
@@ -79,7 +79,7 @@ class SecuredDeploymentEndToEndTest {
             }
 
             Path out = RunCommand.execute(c, "e2e-secured", d, new PrintStream(console, true));
-            String expected = RunOutputs.roundsCsv(Simulator.run(c, ExperimentData.load(c), r -> { }));
+            String expected = ResultTables.roundsCsv(Simulator.run(c, ExperimentData.load(c), r -> { }));
             assertThat(Files.readString(out.resolve("rounds.csv"))).as(console.toString()).isEqualTo(expected);
             try (RunClient client = new RunClient(operator)) {
                 assertThat(client.readAll(List.of(Topics.RUNS)).stream().map(r -> r.key())).contains("e2e-secured")

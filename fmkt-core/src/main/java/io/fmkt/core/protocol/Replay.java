@@ -64,7 +64,7 @@ public final class Replay {
          * Reads the run from the log: its RunStarted from the start of the compacted runs topic, its
          * events from {@code since} on (null: from the start).
          */
-        public static Log read(io.fmkt.core.wire.LogReader reader, String runId, Instant since) {
+        public static Log read(io.fmkt.core.wire.EventLog reader, String runId, Instant since) {
             List<WireMessage> messages = new ArrayList<>(reader.read(runId, List.of(Topics.RUNS), null));
             messages.addAll(reader.read(runId, List.of(Topics.MODELS, Topics.PAIRS, Topics.FUSED, Topics.ROUNDS),
                     since));

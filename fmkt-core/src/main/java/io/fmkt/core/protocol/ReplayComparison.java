@@ -1,16 +1,11 @@
 package io.fmkt.core.protocol;
 
 import io.fmkt.core.wire.RoundEvaluated;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 
-/** A replay beside its parent, round by round: what {@code comparison.csv} and {@code comparison.png} show. */
+/** A replay beside its parent, round by round: what {@code comparison.csv} and (fmkt-report's ReplayPlot) {@code comparison.png} show. */
 public record ReplayComparison(String parentRunId, String replayId, List<Row> rows) {
 
     /** Parent values are NaN for a round the parent never had evaluated. */
@@ -51,15 +46,5 @@ public record ReplayComparison(String parentRunId, String replayId, List<Row> ro
                     r.replayMean(), r.delta()));
         }
         return sb.toString();
-    }
-
-    public void plot(Path png) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(800).height(500).title(replayId + " vs " + parentRunId)
-                .xAxisTitle("round").yAxisTitle("mean global accuracy (%)").build();
-        double[] x = rows.stream().mapToDouble(Row::round).toArray();
-        chart.addSeries(parentRunId, x, rows.stream().mapToDouble(Row::parentMean).toArray());
-        chart.addSeries(replayId, x, rows.stream().mapToDouble(Row::replayMean).toArray());
-        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDManager;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.study.StudyPreset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -64,12 +63,6 @@ class RunLimitsTest {
         });
         // it does not grow with the clients: their models live in S3 between steps
         assertThat(L.memoryEstimate(wide.toBuilder().clients(1024).build())).isEqualTo(L.memoryEstimate(wide));
-    }
-
-    @Test
-    void theStudyPresetsAreWithinTheDefaults() {
-        assertThat(L.check(StudyPreset.cpu("data").base())).isEmpty();
-        assertThat(L.check(StudyPreset.paper("data").base())).isEmpty();
     }
 
     @Test

@@ -3,9 +3,9 @@ package io.fmkt.core.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.sim.RoundSummary;
-import io.fmkt.core.sim.Simulator;
-import io.fmkt.core.sim.SimulatorTest;
+import io.fmkt.core.results.RoundSummary;
+import io.fmkt.core.simulator.Simulator;
+import io.fmkt.core.simulator.SimulatorTest;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.FusionRequested;

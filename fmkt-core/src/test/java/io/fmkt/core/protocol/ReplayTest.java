@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.sim.SimulatorTest;
+import io.fmkt.core.simulator.SimulatorTest;
 import io.fmkt.core.store.ObjectNotFoundException;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.FusionCompleted;

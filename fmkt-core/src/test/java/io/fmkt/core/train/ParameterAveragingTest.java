@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDManager;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.sim.RoundSummary;
-import io.fmkt.core.sim.Simulator;
-import io.fmkt.core.sim.SimulatorTest;
+import io.fmkt.core.results.RoundSummary;
+import io.fmkt.core.simulator.Simulator;
+import io.fmkt.core.simulator.SimulatorTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.fmkt.service.common;
 
-import io.fmkt.core.wire.LogReader;
+import io.fmkt.kafka.LogReader;
 import io.fmkt.core.wire.RoundMessage;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.WireMessage;

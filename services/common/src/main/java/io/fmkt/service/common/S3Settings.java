@@ -1,6 +1,6 @@
 package io.fmkt.service.common;
 
-import io.fmkt.core.store.S3StoreConfig;
+import io.fmkt.s3.S3StoreConfig;
 import io.quarkus.arc.Unremovable;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,7 +1,7 @@
 package io.fmkt.service.common;
 
 import io.fmkt.core.store.ObjectStore;
-import io.fmkt.core.store.S3ObjectStore;
+import io.fmkt.s3.S3ObjectStore;
 import io.fmkt.core.wire.WireCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;

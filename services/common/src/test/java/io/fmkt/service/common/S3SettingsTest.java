@@ -2,7 +2,7 @@ package io.fmkt.service.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fmkt.core.store.S3StoreConfig;
+import io.fmkt.s3.S3StoreConfig;
 import org.junit.jupiter.api.Test;
 
 class S3SettingsTest {

@@ -1,8 +1,8 @@
 package io.fmkt.service.eval;
 
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.sim.RoundSummary;
-import io.fmkt.core.sim.RunOutputs;
+import io.fmkt.core.results.RoundSummary;
+import io.fmkt.core.results.ResultTables;
 import io.fmkt.core.wire.RoundEvaluated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -42,7 +42,7 @@ public class RunsResource {
     @Path("/{run}/rounds.csv")
     @Produces("text/csv")
     public String roundsCsv(@PathParam("run") String run) {
-        return RunOutputs.roundsCsv(view(run).evaluated().stream()
+        return ResultTables.roundsCsv(view(run).evaluated().stream()
                 .map(RoundSummary::of).toList());
     }
 

@@ -11,7 +11,7 @@ import io.fmkt.core.protocol.ModelStore;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.round.PeerPair;
 import io.fmkt.core.round.PeerSchedule;
-import io.fmkt.core.sim.RunOutputs;
+import io.fmkt.core.results.ResultTables;
 import io.fmkt.core.store.ObjectStore;
 import io.fmkt.core.train.Evaluator;
 import io.fmkt.core.train.ExperimentData;
@@ -93,7 +93,7 @@ class EvalFlowTest {
         given().get("/runs").then().statusCode(200).body(containsString(run));
         given().get("/runs/" + run + "/rounds").then().statusCode(200).body(containsString("\"round\":1"));
         String csv = given().get("/runs/" + run + "/rounds.csv").then().statusCode(200).extract().asString();
-        assertThat(csv).startsWith(RunOutputs.ROUNDS_HEADER).contains(String.format(java.util.Locale.ROOT, "1,%.4f",
+        assertThat(csv).startsWith(ResultTables.ROUNDS_HEADER).contains(String.format(java.util.Locale.ROOT, "1,%.4f",
                 e.accMean()));
         given().get("/runs/no-such-run/rounds").then().statusCode(404);
         given().get("/q/metrics").then().statusCode(200).body(containsString("fmkt_round_accuracy{run=\"" + run));

@@ -1,0 +1,83 @@
+package io.fmkt.cli;
+
+import io.fmkt.core.round.ExperimentConfig;
+import picocli.CommandLine.Option;
+
+/** The options that define an experiment; shared by every command that starts one. */
+public final class ExperimentOptions {
+    private static final ExperimentConfig D = ExperimentConfig.defaults();
+
+    @Option(names = "--data", description = "synthetic, or a CIFAR-10 binary directory or cifar-10-binary.tar.gz (default: ${DEFAULT-VALUE})")
+    String data = D.data();
+    @Option(names = "--clients", description = "number of clients N (default: ${DEFAULT-VALUE})")
+    int clients = D.clients();
+    @Option(names = "--pairs", description = "pairs per round Q, 2Q <= N (default: ${DEFAULT-VALUE})")
+    int pairs = D.pairs();
+    @Option(names = "--rounds", description = "rounds (default: ${DEFAULT-VALUE})")
+    int rounds = D.rounds();
+    @Option(names = "--partition", description = "segment:K | dirichlet:ALPHA | iid (default: ${DEFAULT-VALUE})")
+    String partition = D.partition();
+    @Option(names = "--per-client-cap", description = "at most this many training images per client, 0 = all (default: ${DEFAULT-VALUE})")
+    int perClientCap = D.perClientCap();
+    @Option(names = "--test-cap", description = "evaluate on the first N test images, 0 = all (default: ${DEFAULT-VALUE})")
+    int testCap = D.testCap();
+    @Option(names = "--width", description = "ResNet-18 width multiplier w (64 = standard) (default: ${DEFAULT-VALUE})")
+    int width = D.width();
+    @Option(names = "--seed", description = "run seed; every random choice derives from it (default: ${DEFAULT-VALUE})")
+    long seed = D.seed();
+    @Option(names = "--local-epochs", description = "local epochs per update (default: ${DEFAULT-VALUE})")
+    int localEpochs = D.localEpochs();
+    @Option(names = "--fusion-epochs", description = "mutual-distillation epochs per fusion (default: ${DEFAULT-VALUE})")
+    int fusionEpochs = D.fusionEpochs();
+    @Option(names = "--batch", description = "batch size (default: ${DEFAULT-VALUE})")
+    int batch = D.batchSize();
+    @Option(names = "--lr", description = "local SGD learning rate (default: ${DEFAULT-VALUE})")
+    double lr = D.learningRate();
+    @Option(names = "--fusion-lr", description = "fusion SGD learning rate (default: ${DEFAULT-VALUE})")
+    double fusionLr = D.fusionLearningRate();
+    @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE})")
+    double momentum = D.momentum();
+    @Option(names = "--weight-decay", description = "SGD weight decay (default: ${DEFAULT-VALUE})")
+    double weightDecay = D.weightDecay();
+    @Option(names = "--clip", description = "gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE})")
+    double clip = D.maxGradNorm();
+    @Option(names = "--no-augment", description = "turn off random crop + flip")
+    boolean noAugment;
+    @Option(names = "--layers", description = "stages to distil: none | all | e.g. 3 or 1,3 (default: ${DEFAULT-VALUE})")
+    String layers = D.layers();
+    @Option(names = "--layer-weights", split = ",", description = "w1,w2,w3,w4 (default: 1,1,1,1)")
+    double[] layerWeights = D.layerWeights();
+    @Option(names = "--norm", description = "feature-map normalisation: none | l2 | attention (default: ${DEFAULT-VALUE})")
+    String norm = D.norm();
+    @Option(names = {"-T", "--temperature"}, description = "KD temperature (default: ${DEFAULT-VALUE})")
+    double temperature = D.temperature();
+    @Option(names = "--alpha", description = "weight of the logit KD term (default: ${DEFAULT-VALUE})")
+    double alpha = D.alpha();
+    @Option(names = "--beta", description = "weight of the feature-map terms (default: ${DEFAULT-VALUE})")
+    double beta = D.beta();
+    @Option(names = "--keep", description = "received | own | best (default: ${DEFAULT-VALUE})")
+    String keep = D.keep();
+    @Option(names = "--holdout", description = "share of receiver data held out for --keep best (default: ${DEFAULT-VALUE})")
+    double holdout = D.holdoutFraction();
+    @Option(names = "--probe", description = "probe images for feature snapshots (default: ${DEFAULT-VALUE})")
+    int probe = D.probeImages();
+    @Option(names = "--fusion", description = "fmkt (mutual distillation) | average (parameter-averaging baseline) (default: ${DEFAULT-VALUE})")
+    String fusion = D.fusion();
+    @Option(names = "--numerics", description = "native (this machine's fastest kernels; numbers tied to the machine)"
+            + " | portable (the same numbers on any x86-64 with AVX2: pinned kernels, 2 threads) (default: ${DEFAULT-VALUE})")
+    String numerics = D.numerics();
+    @Option(names = "--synthetic-train", description = "synthetic training images per batch file, x5 in all (default: ${DEFAULT-VALUE})")
+    int syntheticTrain = D.syntheticTrainPerBatch();
+    @Option(names = "--synthetic-test", description = "synthetic test images (default: ${DEFAULT-VALUE})")
+    int syntheticTest = D.syntheticTest();
+
+    public ExperimentConfig toConfig() {
+        return ExperimentConfig.builder().data(data).clients(clients).pairs(pairs).rounds(rounds).partition(partition)
+                .perClientCap(perClientCap).testCap(testCap).width(width).seed(seed).localEpochs(localEpochs)
+                .fusionEpochs(fusionEpochs).batchSize(batch).learningRate(lr).fusionLearningRate(fusionLr)
+                .momentum(momentum).weightDecay(weightDecay).maxGradNorm(clip).augment(!noAugment).layers(layers)
+                .layerWeights(layerWeights).norm(norm).temperature(temperature).alpha(alpha).beta(beta).keep(keep)
+                .holdoutFraction(holdout).probeImages(probe).syntheticTrainPerBatch(syntheticTrain)
+                .syntheticTest(syntheticTest).fusion(fusion).numerics(numerics).build();
+    }
+}

@@ -1,0 +1,104 @@
+package io.fmkt.cli;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.NoopTranslator;
+import io.fmkt.core.data.Augmentation;
+import io.fmkt.core.data.Batch;
+import io.fmkt.core.data.BatchAssembler;
+import io.fmkt.core.data.ImageSet;
+import io.fmkt.core.model.CifarResNet18;
+import java.util.SplittableRandom;
+
+/**
+ * The yardstick of {@code ./fmkt bench}: a plain DJL loop on the same network, data and augmentation,
+ * with none of fmkt's machinery (stage taps read, own SGD, per-class accuracy, digests): DJL's Trainer
+ * with softmax cross-entropy and SGD (momentum, weight decay), and a Predictor for evaluation.
+ */
+final class PlainLoop {
+    private PlainLoop() {
+    }
+
+    /** Training images per second over {@code steps} batches (after one warm-up batch). */
+    static double train(int width, ImageSet data, int steps, int batch, io.fmkt.core.train.SgdSettings sgd) {
+        try (Model model = Model.newInstance("plain")) {
+            model.setBlock(new SequentialBlock().add(CifarResNet18.create(width, 10))
+                    .add(new LambdaBlock(list -> new NDList(list.get(0)))));
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) sgd.learningRate()))
+                            .optMomentum((float) sgd.momentum()).optWeightDecays((float) sgd.weightDecay()).build());
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(batch, 3, 32, 32));
+                SplittableRandom rng = new SplittableRandom(3);
+                step(trainer, data, 0, batch, rng); // warm-up
+                long t = System.nanoTime();
+                for (int s = 0; s < steps; s++) {
+                    step(trainer, data, s, batch, rng);
+                }
+                return steps * (double) batch / ((System.nanoTime() - t) / 1e9);
+            }
+        }
+    }
+
+    private static void step(Trainer trainer, ImageSet data, int s, int batch, SplittableRandom rng) {
+        int[] idx = new int[batch];
+        for (int k = 0; k < batch; k++) {
+            idx[k] = (s * batch + k) % data.size();
+        }
+        Batch b = BatchAssembler.assemble(data, idx, Augmentation.CIFAR_STANDARD, rng);
+        NDManager m = trainer.getManager().newSubManager();
+        try (m) {
+            NDArray x = m.create(b.images(), new Shape(b.n(), 3, 32, 32));
+            NDArray y = m.create(b.labels());
+            ai.djl.training.dataset.Batch batchOf = new ai.djl.training.dataset.Batch(m, new NDList(x), new NDList(y),
+                    b.n(), null, null, 0, 1);
+            EasyTrain.trainBatch(trainer, batchOf);
+            trainer.step();
+        }
+    }
+
+    /** Evaluation images per second over {@code images} test images, batches of {@code batch}. */
+    static double evaluate(int width, ImageSet data, int images, int batch) throws Exception {
+        try (Model model = Model.newInstance("plain-eval")) {
+            model.setBlock(new SequentialBlock().add(CifarResNet18.create(width, 10))
+                    .add(new LambdaBlock(list -> new NDList(list.get(0)))));
+            model.getBlock().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32,
+                    new Shape(batch, 3, 32, 32));
+            try (Predictor<NDList, NDList> p = model.newPredictor(new NoopTranslator())) {
+                predict(p, data, 0, batch); // warm-up
+                long t = System.nanoTime();
+                int done = 0;
+                for (int from = 0; done < images; from += batch) {
+                    done += predict(p, data, from, Math.min(batch, images - done));
+                }
+                return done / ((System.nanoTime() - t) / 1e9);
+            }
+        }
+    }
+
+    private static int predict(Predictor<NDList, NDList> p, ImageSet data, int from, int n) throws Exception {
+        int[] idx = new int[n];
+        for (int k = 0; k < n; k++) {
+            idx[k] = (from + k) % data.size();
+        }
+        Batch b = BatchAssembler.assemble(data, idx, null, null);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList out = p.predict(new NDList(m.create(b.images(), new Shape(b.n(), 3, 32, 32))));
+            out.get(0).argMax(1).toLongArray();
+            out.close();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,100 @@
+package io.fmkt.core.simulator;
+
+import io.fmkt.core.results.ResultTables;
+import io.fmkt.core.results.RoundSummary;
+import io.fmkt.core.results.RunResult;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.round.PeerSchedule;
+import io.fmkt.core.train.Evaluator;
+import io.fmkt.core.train.ExperimentData;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+public class SimulatorTest {
+
+    public static ExperimentConfig tiny(int rounds, double lr, String layers) {
+        return ExperimentConfig.builder().rounds(rounds).testCap(200).width(2).seed(3).batchSize(32).learningRate(lr)
+                .fusionLearningRate(lr).layers(layers).probeImages(8).syntheticTrainPerBatch(40).syntheticTest(200).build();
+    }
+
+    @Test
+    void sameSeedGivesIdenticalRoundsCsv() throws Exception {
+        ExperimentConfig c = tiny(2, 0.05, "3");
+        ExperimentData data = ExperimentData.load(c);
+        String first = ResultTables.roundsCsv(Simulator.run(c, data, r -> { }));
+        String second = ResultTables.roundsCsv(Simulator.run(c, ExperimentData.load(c), r -> { }));
+        assertThat(second).isEqualTo(first);
+        assertThat(first.lines()).hasSize(3).first().isEqualTo(ResultTables.ROUNDS_HEADER);
+    }
+
+    @Test
+    void eachRoundFollowsTheScheduleAndRescoresOnlyChangedModels() throws Exception {
+        ExperimentConfig c = tiny(3, 0.05, "all");
+        ExperimentData data = ExperimentData.load(c);
+        List<RoundSummary> rounds = new ArrayList<>();
+        Simulator.run(c, data, rounds::add);
+        assertThat(rounds).hasSize(3);
+        double[] prev = null;
+        for (RoundSummary r : rounds) {
+            var pair = PeerSchedule.pairs(c.seed(), r.round(), c.clients(), c.pairs()).get(0);
+            assertThat(r.pairs()).singleElement().satisfies(p -> {
+                assertThat(p.updater()).isEqualTo(pair.updater());
+                assertThat(p.receiver()).isEqualTo(pair.receiver());
+                assertThat(p.fused()).isTrue();
+            });
+            if (prev != null) {
+                for (int i = 0; i < c.clients(); i++) {
+                    if (i != pair.updater() && i != pair.receiver()) {
+                        assertThat(r.perClient()[i]).as("client %d untouched in round %d", i, r.round())
+                                .isEqualTo(prev[i]);
+                    }
+                }
+            }
+            prev = r.perClient();
+        }
+        // Clients never scheduled keep their initial model: the cached score equals a fresh one.
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int i = 0; i < c.clients(); i++) {
+                final int client = i;
+                boolean touched = rounds.stream().flatMap(r -> r.pairs().stream())
+                        .anyMatch(p -> p.updater() == client || p.receiver() == client);
+                if (!touched) {
+                    try (ResNetModel init = ResNetModel.initialised(m, c.width(), 10, ResNetModel.initSeed(c.seed(), i))) {
+                        assertThat(rounds.get(2).perClient()[i])
+                                .isEqualTo(Evaluator.evaluate(init, data.test(), 256).percent());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void summaryStatisticsArePopulationStatisticsOverClients() {
+        RoundSummary s = RoundSummary.of(1, new double[] {10, 20, 30, 40}, List.of(), 0, 0, 0);
+        assertThat(s.accMean()).isEqualTo(25);
+        assertThat(s.accMin()).isEqualTo(10);
+        assertThat(s.accMax()).isEqualTo(40);
+        assertThat(s.accStd()).isCloseTo(Math.sqrt(125), org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void aDivergedUpdateIsSkippedAndNoModelChanges() throws Exception {
+        ExperimentConfig c = tiny(2, 1e30, "3");
+        ExperimentData data = ExperimentData.load(c);
+        List<RoundSummary> rounds = Simulator.run(c, data, r -> { });
+        double[] initial = rounds.get(0).perClient();
+        for (RoundSummary r : rounds) {
+            assertThat(r.pairs()).allSatisfy(p -> {
+                assertThat(p.fused()).isFalse();
+                assertThat(p.skipped()).startsWith("updater failed: non-finite");
+            });
+            assertThat(r.perClient()).containsExactly(initial);
+        }
+        assertThat(ResultTables.pairsCsv(RunResult.of(c, rounds))).contains(",skipped,").contains("non-finite");
+    }
+}
