@@ -1,0 +1,124 @@
+package io.fmkt.core.protocol;
+
+import io.fmkt.core.codec.CodecException;
+import io.fmkt.core.store.ObjectStoreException;
+import io.fmkt.core.train.ExperimentData;
+import io.fmkt.core.wire.RoundEvaluated;
+import io.fmkt.core.wire.RoundMessage;
+import io.fmkt.core.wire.RunStarted;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * One run as the evaluator follows it: the ledger of its events, the scorer (each model digest
+ * scored once) and the rounds evaluated so far, in order. Events may be recorded from any thread;
+ * {@link #evaluateComplete} runs on one thread (the evaluator's DJL thread).
+ */
+public final class RunScoring {
+    private final RunStarted run;
+    private final RunLedger ledger;
+    private final RoundScorer scorer;
+    private final List<RoundEvaluated> evaluated = new CopyOnWriteArrayList<>();
+
+    /** A round just scored, with how many models it scored (not cached) and how long it took. */
+    public record Scored(RoundEvaluated round, int modelsScored, long nanos) {
+    }
+
+    /** A round whose models could not be loaded or verified; the run cannot be scored past it. */
+    public static final class RoundNotScored extends RuntimeException {
+        private final int round;
+
+        RoundNotScored(int round, RuntimeException cause) {
+            super("round " + round + " cannot be scored: " + cause.getMessage(), cause);
+            this.round = round;
+        }
+
+        public int round() {
+            return round;
+        }
+    }
+
+    public RunScoring(RunStarted run, ModelStore store) {
+        this.run = run;
+        this.ledger = new RunLedger(run.runId(), run.config());
+        this.scorer = new RoundScorer(store);
+    }
+
+    /**
+     * Takes in what the log already holds for the run: models and outcomes into the ledger, and the
+     * rounds published without a gap (after a gap, rounds are evaluated again, identically).
+     */
+    public void recover(List<? extends RoundMessage> logged) {
+        TreeMap<Integer, RoundEvaluated> published = new TreeMap<>();
+        for (RoundMessage m : logged) {
+            if (m instanceof RoundEvaluated e) {
+                published.putIfAbsent(e.round(), e);
+            } else {
+                record(m);
+            }
+        }
+        for (int r = 1; published.containsKey(r); r++) {
+            evaluated.add(published.get(r));
+        }
+    }
+
+    /** Records a model or an outcome; false for one already known (a redelivery), which completes nothing. */
+    public boolean record(RoundMessage event) {
+        synchronized (ledger) {
+            return ledger.record(event);
+        }
+    }
+
+    /** A round computed elsewhere (a replay's tool): taken if it is the next one. */
+    public boolean accept(RoundEvaluated e) {
+        if (e.round() != evaluated.size() + 1) {
+            return false;
+        }
+        evaluated.add(e);
+        return true;
+    }
+
+    /**
+     * Scores every complete round not yet evaluated, in order, handing each to {@code published} as
+     * soon as it is done.
+     *
+     * @throws RoundNotScored when a model of the round fails to load or verify
+     */
+    public void evaluateComplete(ExperimentData data, Instant now, Consumer<Scored> published) {
+        int last;
+        synchronized (ledger) {
+            last = ledger.lastCompleteRound();
+        }
+        for (int r = evaluated.size() + 1; r <= last; r++) {
+            List<RunLedger.ClientModel> models = new ArrayList<>();
+            synchronized (ledger) {
+                for (int i = 0; i < run.config().clients(); i++) {
+                    models.add(ledger.current(i, r));
+                }
+            }
+            long t0 = System.nanoTime();
+            int before = scorer.modelsScored();
+            RoundEvaluated e;
+            try {
+                e = scorer.evaluate(run.runId(), r, run.config(), models, data, now);
+            } catch (ObjectStoreException | CodecException bad) {
+                throw new RoundNotScored(r, bad);
+            }
+            evaluated.add(e);
+            published.accept(new Scored(e, scorer.modelsScored() - before, System.nanoTime() - t0));
+        }
+    }
+
+    public RunStarted run() {
+        return run;
+    }
+
+    /** The rounds evaluated so far, 1..k without a gap. */
+    public List<RoundEvaluated> evaluated() {
+        return evaluated;
+    }
+}

@@ -1,0 +1,51 @@
+package io.fmkt.core.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.wire.RoundEvaluated;
+import io.fmkt.core.wire.RoundMessage;
+import io.fmkt.core.wire.RunStarted;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the evaluator keeps of a run's published rounds (scoring itself: ReplayTest, the services' tests). */
+class RunScoringTest {
+    static final ExperimentConfig CONFIG = ExperimentConfig.builder().rounds(5).clients(4).pairs(2).build();
+    static final RunStarted RUN = RunStarted.of("run-scoring", CONFIG, Instant.EPOCH);
+
+    static RoundEvaluated round(int r, double acc) {
+        return RoundEvaluated.of(RUN.runId(), r, new double[] {acc, acc, acc, acc}, new String[] {"a".repeat(64),
+                "b".repeat(64), "c".repeat(64), "d".repeat(64)}, null, 100, Instant.EPOCH);
+    }
+
+    @Test
+    void recoveryKeepsThePublishedRoundsUpToTheFirstGapAndTheFirstCopyOfEach() {
+        RunScoring s = new RunScoring(RUN, new ModelStore(new InMemoryObjectStore()));
+        List<RoundMessage> logged = new ArrayList<>(List.of(round(2, 20), round(1, 10), round(1, 11), round(4, 40)));
+        s.recover(logged);
+        assertThat(s.evaluated()).extracting(RoundEvaluated::round).containsExactly(1, 2);
+        assertThat(s.evaluated().get(0).accMean()).isEqualTo(10);
+    }
+
+    @Test
+    void aRoundFromElsewhereIsTakenOnlyWhenItIsTheNextOne() {
+        RunScoring s = new RunScoring(RUN, new ModelStore(new InMemoryObjectStore()));
+        assertThat(s.accept(round(2, 20))).isFalse();
+        assertThat(s.accept(round(1, 10))).isTrue();
+        assertThat(s.accept(round(1, 10))).isFalse();
+        assertThat(s.accept(round(2, 20))).isTrue();
+        assertThat(s.evaluated()).extracting(RoundEvaluated::round).containsExactly(1, 2);
+    }
+
+    @Test
+    void nothingIsScoredBeforeARoundIsComplete() {
+        RunScoring s = new RunScoring(RUN, new ModelStore(new InMemoryObjectStore()));
+        List<RunScoring.Scored> out = new ArrayList<>();
+        s.evaluateComplete(null, Instant.EPOCH, out::add);
+        assertThat(out).isEmpty();
+        assertThat(s.evaluated()).isEmpty();
+    }
+}
