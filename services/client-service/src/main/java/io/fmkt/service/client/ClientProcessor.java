@@ -171,6 +171,9 @@ public class ClientProcessor {
                 LOG.infof("run %s: clients %s handed over (slot %d moved)", run.runId(), mine.remove(lost).hosted(), lost);
             }
         }
+        if (mine.values().stream().anyMatch(ClientAgent::finished)) {
+            return; // every round of the run is complete: nothing left to host
+        }
         Set<Integer> gained = new java.util.TreeSet<>();
         List<WireMessage> out = new ArrayList<>();
         for (int slot : slots) {
@@ -253,7 +256,13 @@ public class ClientProcessor {
             }
             List<RoundMessage> events = new ArrayList<>(held);
             held.clear();
-            events.forEach(this::deliver);
+            for (RoundMessage e : events) {
+                try {
+                    deliver(e);
+                } catch (RuntimeException ex) { // its channel acknowledged it already: log, keep going
+                    LOG.errorf(ex, "run %s: held %s not handled", e.runId(), e.getClass().getSimpleName());
+                }
+            }
         });
     }
 
