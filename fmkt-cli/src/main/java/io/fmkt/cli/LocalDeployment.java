@@ -673,6 +673,11 @@ public final class LocalDeployment implements AutoCloseable {
             throw new IllegalArgumentException("cannot kill '" + name + "': the services this run started are "
                     + names.stream().filter(n -> !n.equals("local-stack")).toList());
         }
+        Service s = instances.stream().filter(i -> i.name().equals(name)).findFirst().orElseThrow().service();
+        if (instances(s).size() < 2) {
+            throw new IllegalArgumentException("cannot kill '" + name + "': no other " + s.dir
+                    + " would take over (start more with --replicas)");
+        }
         return at;
     }
 

@@ -92,6 +92,19 @@ class ReplicasEndToEndTest {
     }
 
     @Test
+    void ownedPartitionsAreReadPerTopicFromAScrape() {
+        String scrape = """
+                # TYPE fmkt_partitions_owned gauge
+                fmkt_partitions_owned{topic="fmkt.pairs"} 6.0
+                fmkt_partitions_owned{topic="fmkt.hosts"} 12.0
+                fmkt_fusion_pairs_total{outcome="fused"} 3.0
+                """;
+        assertThat(LocalDeployment.ownedPartitions(scrape, "fmkt.hosts")).isEqualTo(12);
+        assertThat(LocalDeployment.ownedPartitions(scrape, "fmkt.pairs")).isEqualTo(6);
+        assertThat(LocalDeployment.ownedPartitions("", "fmkt.pairs")).as("a dead replica answers nothing").isZero();
+    }
+
+    @Test
     void replicasAreParsedAndBounded() {
         assertThat(LocalDeployment.Replicas.parse("client=3,fusion=2")).isEqualTo(new LocalDeployment.Replicas(3, 2));
         assertThat(LocalDeployment.Replicas.parse("fusion=4")).isEqualTo(new LocalDeployment.Replicas(1, 4));
