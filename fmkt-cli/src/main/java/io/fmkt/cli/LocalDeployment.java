@@ -57,9 +57,11 @@ public final class LocalDeployment implements AutoCloseable {
     }
 
     /**
-     * How many processes of each scaled service to start: client-service replica k of K hosts the
-     * clients k, k+K, ... ({@code fmkt.client.ids=k/K}) with its own consumer groups; fusion-service
-     * replicas share fmkt.pairs in one consumer group. eval-service runs once.
+     * How many processes of each scaled service to start: client-service replicas share the clients
+     * through one consumer group on fmkt.hosts ({@code fmkt.client.ids=group}; replica k first gets
+     * clients k, k+K, ...) and otherwise read with their own groups; fusion-service replicas share
+     * fmkt.pairs in one consumer group. eval-service runs once. When a replica dies, the survivors of
+     * its service take over its clients or pairs (see {@link #watch}).
      */
     public record Replicas(int client, int fusion) {
         public static final Replicas ONE = new Replicas(1, 1);
@@ -312,6 +314,11 @@ public final class LocalDeployment implements AutoCloseable {
             for (Instance i : instances) {
                 awaitReady(i, Duration.ofSeconds(120));
             }
+            for (Instance i : instances) {
+                if (replicas.of(i.service()) > 1 && names.contains(i.name())) {
+                    watch(i, started.get(names.indexOf(i.name())));
+                }
+            }
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();
             throw e;
@@ -454,7 +461,7 @@ public final class LocalDeployment implements AutoCloseable {
             cmd.add(cmd.indexOf("-jar"), "-Dquarkus.config.locations=" + conf.toAbsolutePath());
         }
         if (s == Service.CLIENT && replicas.client() > 1) {
-            cmd.add(cmd.indexOf("-jar"), "-Dfmkt.client.ids=" + instance.index() + "/" + replicas.client());
+            cmd.add(cmd.indexOf("-jar"), "-Dfmkt.client.ids=group"); // not k/K: a dead replica's clients need a taker
         }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("FMKT_INSTANCE", Integer.toString(instance.index())); // client-service's own groups
@@ -566,8 +573,117 @@ public final class LocalDeployment implements AutoCloseable {
         return m;
     }
 
+    /** Set when this deployment stops its processes itself: their exits are then no failures to report. */
+    private volatile boolean stopping;
+
+    /** The topic whose partitions a service's replicas share out, or null if it does not scale. */
+    static String sharedTopic(Service s) {
+        return switch (s) {
+            case CLIENT -> io.fmkt.core.wire.Topics.HOSTS;
+            case FUSION -> io.fmkt.core.wire.Topics.PAIRS;
+            case EVAL -> null;
+        };
+    }
+
+    /**
+     * When replica {@code i} dies (killed, crashed) while this deployment runs, reports how long its
+     * service's survivors took to own all of {@link #sharedTopic}'s partitions again (the
+     * {@code fmkt_partitions_owned} gauges of the live replicas add up to the partition count): from
+     * then on they host its clients or fuse its pairs.
+     */
+    private void watch(Instance i, Process p) {
+        watchers.put(p, p.onExit().thenRunAsync(() -> {
+            if (stopping) {
+                return;
+            }
+            long died = System.nanoTime();
+            String topic = sharedTopic(i.service());
+            int partitions = io.fmkt.core.wire.Topics.SPECS.get(topic).partitions();
+            List<Instance> survivors = instances(i.service()).stream().filter(o -> !o.equals(i)).toList();
+            String takers = String.join(", ", survivors.stream().map(Instance::name).toList());
+            long deadline = died + Duration.ofMinutes(5).toNanos();
+            while (!stopping && System.nanoTime() < deadline) {
+                long owned = 0;
+                for (Instance o : survivors) {
+                    owned += ownedPartitions(metrics(o.url()), topic);
+                }
+                if (owned >= partitions) {
+                    double s = (System.nanoTime() - died) / 1e9;
+                    log.accept(String.format(java.util.Locale.ROOT, "%s died (exit %d); its share of %s taken over by"
+                            + " %s after %.1f s", i.name(), p.exitValue(), topic, takers, s));
+                    return;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            if (!stopping) {
+                log.accept(i.name() + " died (exit " + p.exitValue() + "); " + topic + " not taken over by " + takers
+                        + " within 5 min");
+            }
+        }));
+    }
+
+    /** The takeover report of each watched process, done once it has been written. */
+    private final java.util.Map<Process, java.util.concurrent.CompletableFuture<Void>> watchers =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Waits up to {@code timeout} for the takeover reports of replicas that died, so none is cut off. */
+    public void awaitReports(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (var w : watchers.entrySet()) {
+            if (w.getKey().isAlive()) {
+                continue;
+            }
+            try {
+                w.getValue().get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.accept("no takeover report yet: " + e);
+            }
+        }
+    }
+
+    /** The {@code fmkt_partitions_owned} gauge of {@code topic} in a Prometheus scrape (0 if absent). */
+    static long ownedPartitions(String metrics, String topic) {
+        long n = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("fmkt_partitions_owned{") && line.contains("topic=\"" + topic + "\"")) {
+                n += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Kills the started process {@code name} ({@code client-service-1}, ...) at once (SIGKILL), as a
+     * machine failure would, and does not restart it: a fault test for the survivors.
+     */
+    public void kill(String name) throws InterruptedException {
+        Process p = started.get(killable(name));
+        p.destroyForcibly().waitFor();
+        log.accept("killed " + name + " (SIGKILL, no restart)");
+    }
+
+    /** Where {@code name} is among the started service processes; refused (by name) if it is none. */
+    public int killable(String name) {
+        int at = names.indexOf(name);
+        if (at < 0 || name.equals("local-stack")) {
+            throw new IllegalArgumentException("cannot kill '" + name + "': the services this run started are "
+                    + names.stream().filter(n -> !n.equals("local-stack")).toList());
+        }
+        Service s = instances.stream().filter(i -> i.name().equals(name)).findFirst().orElseThrow().service();
+        if (instances(s).size() < 2) {
+            throw new IllegalArgumentException("cannot kill '" + name + "': no other " + s.dir
+                    + " would take over (start more with --replicas)");
+        }
+        return at;
+    }
+
     /** Kills what this deployment started at once (SIGKILL, no shutdown hooks): a crash, for tests. */
     void crash() throws InterruptedException {
+        stopping = true;
         for (Process p : started) {
             p.destroyForcibly();
         }
@@ -581,6 +697,7 @@ public final class LocalDeployment implements AutoCloseable {
     /** Stops what this deployment started, services first, then the stack (SIGTERM, then kill). */
     @Override
     public void close() {
+        stopping = true;
         for (int i = started.size() - 1; i >= 0; i--) {
             Process p = started.get(i);
             p.destroy();
@@ -603,6 +720,7 @@ public final class LocalDeployment implements AutoCloseable {
      * reads the file stops them (SIGTERM: both the stack and the services shut down cleanly on it).
      */
     public void keepRunning(Path pidFile) throws IOException {
+        stopping = true; // no longer watched
         StringBuilder sb = new StringBuilder();
         for (int i = started.size() - 1; i >= 0; i--) {
             sb.append(started.get(i).pid()).append(' ').append(names.get(i)).append('\n');

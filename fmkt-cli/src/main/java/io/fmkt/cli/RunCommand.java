@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,16 +35,27 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--run-id", description = "run id (default: generated from the time and seed)")
     String runId;
 
+    @Option(names = "--kill-replicas", split = ",", paramLabel = "NAME", description = "fault test: kill -9 these"
+            + " started processes (e.g. client-service-1,fusion-service-1 with --replicas) once round 1's first"
+            + " fusion is done, without restart; the survivors take over, and the time they took is printed")
+    List<String> killReplicas = List.of();
+
     @Override
     public Integer call() throws Exception {
         ExperimentConfig c = experiment.toConfig();
         String id = runId != null ? RunIds.validate(runId) : RunIds.newRunId("run", c.seed(), Clock.systemUTC());
-        execute(c, id, deployment, System.out);
+        execute(c, id, deployment, killReplicas, System.out);
         return 0;
     }
 
     /** Submits {@code c}, follows it to the end and writes the run directory; returns its path. */
     static Path execute(ExperimentConfig c, String id, DeploymentOptions d, PrintStream o) throws Exception {
+        return execute(c, id, d, List.of(), o);
+    }
+
+    /** As above, killing the processes named in {@code kill} once round 1's first fusion is done. */
+    static Path execute(ExperimentConfig c, String id, DeploymentOptions d, List<String> kill, PrintStream o)
+            throws Exception {
         RunLimits.fromEnvironment(System.getenv()).require(c); // refused here, in the services' words
         c = LocalDeployment.offerData(c, d.stateDir());
         Path out = d.resultsDir().resolve(id);
@@ -54,15 +66,23 @@ public final class RunCommand implements Callable<Integer> {
                 d.ports(), c.numericsMode(), o::println, true, d.replicas());
              RunClient client = new RunClient(local.kafka())) {
             client.ensureTopics();
+            kill.forEach(local::killable); // a wrong name fails now, not mid-run
             java.util.Map<String, Long> fusedBefore = local.fusedPairs();
             RunClient.RunLog log;
             try (RunClient.Follower f = client.follow(id)) {
                 client.publish(RunStarted.of(id, c, Instant.now()));
                 final ExperimentConfig cfg = c;
+                boolean[] killed = {false};
                 log = f.await(c.rounds(), d.timeout(), e -> {
                     o.printf(Locale.ROOT, "round %d/%d  acc %.2f %% (min %.2f, max %.2f)  %.1f s%n", e.round(),
                             cfg.rounds(), e.accMean(), e.accMin(), e.accMax(), (System.nanoTime() - start) / 1e9);
                 }, m -> {
+                    if (!kill.isEmpty() && !killed[0] && m instanceof FusionCompleted fc && fc.round() == 1) {
+                        killed[0] = true; // mid-run: round 1's other fusions and all later work still to do
+                        for (String name : kill) {
+                            killNow(local, name);
+                        }
+                    }
                     if (m instanceof PairSkipped s) {
                         o.printf("round %d: pair %d->%d skipped: %s%n", s.round(), s.updater(), s.receiver(), s.reason());
                     } else if (m instanceof FusionCompleted fc && !fc.ok()) {
@@ -80,10 +100,19 @@ public final class RunCommand implements Callable<Integer> {
                     out, (System.nanoTime() - start) / 1e9);
             local.fusedPairs().forEach((worker, n) -> o.printf("%s fused %d pairs of this run%n", worker,
                     n - fusedBefore.getOrDefault(worker, 0L)));
+            local.awaitReports(Duration.ofSeconds(30)); // a takeover that is still being timed
             if (d.keepRunning() != null) {
                 local.keepRunning(d.keepRunning());
             }
         }
         return out;
+    }
+
+    private static void killNow(LocalDeployment local, String name) {
+        try {
+            local.kill(name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -3,10 +3,13 @@ package io.fmkt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.round.PeerPair;
+import io.fmkt.core.round.PeerSchedule;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ./fmkt run --replicas client=2,fusion=2}: two client-service processes split the clients,
  * two fusion workers split the pairs through their consumer group, and the run is the simulator's,
  * byte for byte; each worker says how many pairs it fused, and together they fused each pair once.
+ * And when one replica of each dies mid-run, the survivors take over and the run is still the same.
  */
 class ReplicasEndToEndTest {
 
@@ -43,6 +47,61 @@ class ReplicasEndToEndTest {
         assertThat(fused).as(console.toString()).containsOnlyKeys("fusion-service", "fusion-service-1");
         assertThat(fused.values().stream().mapToInt(Integer::intValue).sum()).as("no pair fused twice, none lost")
                 .isEqualTo(c.rounds() * c.pairs());
+    }
+
+    /**
+     * Issue 13, fault behaviour: one replica of each scaled service is killed (SIGKILL, no restart)
+     * while round 1's fusions are under way. The survivors take over its clients (fmkt.hosts) and pairs
+     * (fmkt.pairs), the run still equals the simulator's, and the time each takeover took is printed.
+     */
+    @Test
+    void survivorsTakeOverAKilledClientReplicaAndFusionWorkerAndTheRunStillEqualsTheSimulator(@TempDir Path tmp)
+            throws Exception {
+        DeploymentOptions d = EndToEndTest.options(tmp, EndToEndTest.freePorts());
+        d.replicas = "client=2,fusion=2";
+        ExperimentConfig c = ExperimentConfig.builder().data("synthetic").clients(6).pairs(2).rounds(3).width(4)
+                .seed(5).build();
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        Path out = RunCommand.execute(c, "e2e-failover", d, List.of("client-service-1", "fusion-service-1"),
+                new PrintStream(console, true));
+        String said = console.toString();
+
+        EndToEndTest.assertSameFilesAsTheSimulator(out, c, tmp, said);
+        assertThat(said).contains("killed client-service-1 (SIGKILL", "killed fusion-service-1 (SIGKILL");
+        for (String[] takeover : new String[][] {{"client-service", "fmkt.hosts"}, {"fusion-service", "fmkt.pairs"}}) {
+            Matcher t = Pattern.compile(takeover[0] + "-1 died \\(exit \\d+\\); its share of " + Pattern.quote(takeover[1])
+                    + " taken over by " + takeover[0] + " after ([0-9.]+) s").matcher(said);
+            assertThat(t.find()).as(said).isTrue();
+            assertThat(Double.parseDouble(t.group(1))).as("time to recover, s").isLessThan(120);
+        }
+        // the dead replica's clients were taken up by the survivor
+        Matcher first = Pattern.compile("hosting clients (\\[[0-9, ]+\\]) of 6")
+                .matcher(Files.readString(out.resolve("logs/client-service-1.log")));
+        assertThat(first.find()).isTrue();
+        assertThat(Files.readString(out.resolve("logs/client-service.log")))
+                .contains("hosting clients [0, 1, 2, 3, 4, 5] of 6 (taken up " + first.group(1) + ")");
+        // every pair of the rounds after the kill was fused by the surviving worker
+        String survivor = Files.readString(out.resolve("logs/fusion-service.log"));
+        for (int r = 2; r <= c.rounds(); r++) {
+            for (PeerPair p : PeerSchedule.pairs(c.seed(), r, c.clients(), c.pairs())) {
+                assertThat(survivor).contains("run e2e-failover round " + r + ": fused " + p.updater() + "->" + p.receiver());
+            }
+        }
+        assertThat(said).containsPattern("(?m)^fusion-service fused \\d+ pairs of this run$")
+                .doesNotContain("fusion-service-1 fused");
+    }
+
+    @Test
+    void ownedPartitionsAreReadPerTopicFromAScrape() {
+        String scrape = """
+                # TYPE fmkt_partitions_owned gauge
+                fmkt_partitions_owned{topic="fmkt.pairs"} 6.0
+                fmkt_partitions_owned{topic="fmkt.hosts"} 12.0
+                fmkt_fusion_pairs_total{outcome="fused"} 3.0
+                """;
+        assertThat(LocalDeployment.ownedPartitions(scrape, "fmkt.hosts")).isEqualTo(12);
+        assertThat(LocalDeployment.ownedPartitions(scrape, "fmkt.pairs")).isEqualTo(6);
+        assertThat(LocalDeployment.ownedPartitions("", "fmkt.pairs")).as("a dead replica answers nothing").isZero();
     }
 
     @Test

@@ -358,7 +358,7 @@ class KubernetesManifestsTest {
         Job job = build("overlays/dev").find(Job.class, "fmkt-topics").orElseThrow();
         String script = String.join("\n", job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs());
         assertThat(Repo.topicsCreatedBy(script)).isEqualTo(Repo.topicSpecs());
-        assertThat(Repo.topicSpecs()).hasSize(6).containsKeys("fmkt.runs", "fmkt.pairs", "fmkt.dlq");
+        assertThat(Repo.topicSpecs()).hasSize(7).containsKeys("fmkt.runs", "fmkt.pairs", "fmkt.dlq");
         assertThat(Repo.topicSpecs().get("fmkt.runs").configs()).containsEntry("cleanup.policy", "compact");
     }
 

@@ -26,6 +26,12 @@ public final class Topics {
     public static final String ROUNDS = "fmkt.rounds";
     /** {@link DeadLetter}, keyed by the original key. */
     public static final String DLQ = "fmkt.dlq";
+    /**
+     * Never written: client-service replicas started with {@code fmkt.client.ids=group} join one
+     * consumer group on it, and client c is hosted by the owner of partition c mod its partition
+     * count. A dead replica's partitions, and so its clients, move to the survivors.
+     */
+    public static final String HOSTS = "fmkt.hosts";
 
     // Headers duplicate a few JSON fields so a consumer can skip other runs, and tools can route or
     // count messages, without parsing payloads. Values are UTF-8 strings.
@@ -60,7 +66,9 @@ public final class Topics {
             new TopicSpec(FUSED, 6, Map.of()),
             new TopicSpec(ROUNDS, 3, Map.of()),
             // Dead letters wait for a person: keep them a month rather than the 7-day default.
-            new TopicSpec(DLQ, 1, Map.of("retention.ms", Long.toString(30L * 24 * 3600 * 1000))));
+            new TopicSpec(DLQ, 1, Map.of("retention.ms", Long.toString(30L * 24 * 3600 * 1000))),
+            // Partitions are client slots: as many as the client-service replicas that can share the clients.
+            new TopicSpec(HOSTS, 12, Map.of()));
 
     private Topics() {
     }

@@ -95,7 +95,7 @@ class TopicsTest {
     @Test
     void topicSpecs() {
         assertThat(Topics.SPECS.keySet()).containsExactly("fmkt.runs", "fmkt.models", "fmkt.pairs", "fmkt.fused",
-                "fmkt.rounds", "fmkt.dlq");
+                "fmkt.rounds", "fmkt.dlq", "fmkt.hosts");
         assertThat(Topics.SPECS.get(Topics.RUNS).configs()).containsEntry("cleanup.policy", "compact");
         assertThat(Topics.SPECS.get(Topics.MODELS).configs()).doesNotContainKey("cleanup.policy");
         assertThat(Topics.SPECS.values()).allSatisfy(s -> assertThat(s.partitions()).isPositive());

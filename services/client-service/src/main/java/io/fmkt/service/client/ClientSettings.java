@@ -13,10 +13,31 @@ public interface ClientSettings {
     /**
      * {@code all} (every client of each run: one process locally), a list {@code 0,3,7}, ranges
      * {@code 0-4}, or {@code k/K}: every id that is k modulo K (replica k of K, whatever the run's
-     * size; {@code ./fmkt run --replicas}); on a cluster a StatefulSet pod sets its ordinal.
+     * size); on a cluster a StatefulSet pod sets its ordinal. Or {@code group}: the clients of the
+     * fmkt.hosts partitions this replica owns in the replicas' shared consumer group ({@link HostGroup};
+     * {@code ./fmkt run --replicas}), so that survivors take over a dead replica's clients.
      */
     @WithDefault("all")
     String ids();
+
+    /** {@code group}: a replica that stops heartbeating for this long loses its clients to the others. */
+    @WithDefault("PT10S")
+    Duration groupSessionTimeout();
+
+    default boolean grouped() {
+        return ids().trim().equals(GROUP);
+    }
+
+    String GROUP = "group";
+
+    /** In {@code group} mode, the clients of partition {@code slot} of fmkt.hosts: every id that is slot modulo slots. */
+    static Set<Integer> clientsOfSlot(int slot, int slots, int clients) {
+        Set<Integer> ids = new TreeSet<>();
+        for (int i = slot; i < clients; i += slots) {
+            ids.add(i);
+        }
+        return ids;
+    }
 
     /** A receiver skips its pair when the updater's model or the fusion result is this late. */
     @WithDefault("PT10M")
@@ -25,6 +46,9 @@ public interface ClientSettings {
     default Set<Integer> hostedClients(int clients) {
         Set<Integer> ids = new TreeSet<>();
         String spec = ids().trim();
+        if (spec.equals(GROUP)) {
+            throw new IllegalStateException("fmkt.client.ids=group: the hosted clients follow the fmkt.hosts assignment");
+        }
         if (spec.equals("all")) {
             for (int i = 0; i < clients; i++) {
                 ids.add(i);
@@ -38,10 +62,7 @@ public interface ClientSettings {
             if (of < 1 || k >= of) {
                 throw new IllegalArgumentException("fmkt.client.ids: '" + spec + "' must be k/K with 0 <= k < K");
             }
-            for (int i = k; i < clients; i += of) {
-                ids.add(i);
-            }
-            return ids;
+            return clientsOfSlot(k, of, clients);
         }
         for (String part : spec.split(",")) {
             String p = part.trim();
@@ -57,7 +78,7 @@ public interface ClientSettings {
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("fmkt.client.ids: '" + p + "' is not a client id or range"
-                        + " (expected all, 0,3,7, 0-4 or k/K)");
+                        + " (expected all, 0,3,7, 0-4, k/K or group)");
             }
         }
         return ids;

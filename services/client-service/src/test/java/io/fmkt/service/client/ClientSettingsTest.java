@@ -20,6 +20,11 @@ class ClientSettingsTest {
             public Duration deadline() {
                 return Duration.ofMinutes(10);
             }
+
+            @Override
+            public Duration groupSessionTimeout() {
+                return Duration.ofSeconds(10);
+            }
         };
     }
 
@@ -45,6 +50,23 @@ class ClientSettingsTest {
     @Test
     void aBadSpecIsRefusedByName() {
         assertThatThrownBy(() -> ids("3/3").hostedClients(8)).hasMessageContaining("k/K with 0 <= k < K");
-        assertThatThrownBy(() -> ids("x").hostedClients(8)).hasMessageContaining("expected all, 0,3,7, 0-4 or k/K");
+        assertThatThrownBy(() -> ids("x").hostedClients(8)).hasMessageContaining("expected all, 0,3,7, 0-4, k/K or group");
+    }
+
+    @Test
+    void groupHostingFollowsTheOwnedSlotsAndNoStaticSet() {
+        assertThat(ids(" group ").grouped()).isTrue();
+        assertThat(ids("0/2").grouped()).isFalse();
+        assertThatThrownBy(() -> ids("group").hostedClients(8)).hasMessageContaining("follow the fmkt.hosts assignment");
+        // the slots of fmkt.hosts partition any run's ids: each id in exactly one slot
+        java.util.Set<Integer> union = new java.util.TreeSet<>();
+        for (int slot = 0; slot < 12; slot++) {
+            java.util.Set<Integer> of = ClientSettings.clientsOfSlot(slot, 12, 30);
+            assertThat(java.util.Collections.disjoint(union, of)).isTrue();
+            union.addAll(of);
+        }
+        assertThat(union).hasSize(30);
+        assertThat(ClientSettings.clientsOfSlot(3, 12, 30)).containsExactly(3, 15, 27);
+        assertThat(ClientSettings.clientsOfSlot(7, 12, 6)).isEmpty();
     }
 }

@@ -22,6 +22,15 @@ public final class Metrics {
     /** Counter: images seen by local training. Tags: run, client. */
     public static final String TRAIN_IMAGES = "fmkt.train.images";
 
+    // --- client-service, fusion-service: work shared out by a consumer group -------------------
+    /**
+     * Gauge: partitions of a shared topic this replica owns: fmkt.hosts (client slots, in
+     * {@code fmkt.client.ids=group}) or fmkt.pairs (fusion work). A dead replica's move to the
+     * survivors; their sum over the live replicas is back to the partition count once they took over.
+     * Tags: topic.
+     */
+    public static final String PARTITIONS_OWNED = "fmkt.partitions.owned";
+
     // --- every service: object store ------------------------------------------------------------
     /** Distribution summary (bytes): objects written or read. Tags: op (put, get), kind (weights, features). */
     public static final String STORE_BYTES = "fmkt.store.bytes";
