@@ -42,7 +42,7 @@ class ReplicasEndToEndTest {
         }
         assertThat(fused).as(console.toString()).containsOnlyKeys("fusion-service", "fusion-service-1");
         assertThat(fused.values().stream().mapToInt(Integer::intValue).sum()).as("no pair fused twice, none lost")
-                .isEqualTo(c.rounds() * c.pairs());
+                .isEqualTo(c.schedule().rounds() * c.schedule().pairs());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDManager;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.round.KeepPolicy;
 import io.fmkt.core.sim.RoundSummary;
 import io.fmkt.core.sim.Simulator;
 import io.fmkt.core.sim.SimulatorTest;
@@ -64,9 +65,8 @@ class ParameterAveragingTest {
     }
 
     @Test
-    void configRejectsUnknownMethodsAndOlderLogsDefaultToFmkt() {
+    void configRejectsUnknownMethods() {
         assertThatThrownBy(() -> ExperimentConfig.builder().fusion("fedavg").build())
                 .hasMessageContaining("unknown fusion method 'fedavg'");
-        assertThat(ExperimentConfig.builder().fusion(null).build().fusion()).isEqualTo("fmkt");
     }
 }

@@ -109,7 +109,8 @@ public class ClientProcessor {
         if (agents.containsKey(run.runId())) {
             return;
         }
-        java.util.Set<Integer> hosted = settings.hostedClients(run.config().clients()); // clients: already within limits
+        // clients: already within limits
+        java.util.Set<Integer> hosted = settings.hostedClients(run.config().data().clients());
         admission.admitHosted(run, hosted.size());
         // Read on the channel thread: the DJL thread keeps training other runs meanwhile.
         List<RoundMessage> logged = history.events(run, List.of(Topics.MODELS, Topics.FUSED));
@@ -124,7 +125,7 @@ public class ClientProcessor {
             // Only now may this run's events (other channels, waiting in runs.await) reach the agent.
             runs.register(run);
             LOG.infof("run %s: hosting clients %s of %d; %d events already logged, rounds 0..%d complete",
-                    run.runId(), agent.hosted(), run.config().clients(), logged.size(),
+                    run.runId(), agent.hosted(), run.config().data().clients(), logged.size(),
                     agent.ledger().lastCompleteRound());
             publish(agent.start(Instant.now()));
         });

@@ -160,7 +160,7 @@ public class EvalProcessor {
             RunView v = views.get(e.runId());
             if (v != null && v.run().isReplay() && e.round() == v.evaluated().size() + 1) {
                 v.evaluated().add(e);
-                gauges.record(e, v.run().config().rounds());
+                gauges.record(e, v.run().config().schedule().rounds());
             }
         });
     }
@@ -203,7 +203,7 @@ public class EvalProcessor {
         for (int r = v.evaluated().size() + 1; r <= last; r++) {
             List<RunLedger.ClientModel> models = new java.util.ArrayList<>();
             synchronized (v.ledger()) {
-                for (int i = 0; i < v.run().config().clients(); i++) {
+                for (int i = 0; i < v.run().config().data().clients(); i++) {
                     models.add(v.ledger().current(i, r));
                 }
             }
@@ -224,7 +224,7 @@ public class EvalProcessor {
                     .record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             outbox.sendAll(m -> rounds, List.of(e));
             v.evaluated().add(e);
-            gauges.record(e, v.run().config().rounds());
+            gauges.record(e, v.run().config().schedule().rounds());
             LOG.infof("run %s round %d: accuracy mean %.2f %% (min %.2f, max %.2f)", e.runId(), e.round(),
                     e.accMean(), e.accMin(), e.accMax());
         }
