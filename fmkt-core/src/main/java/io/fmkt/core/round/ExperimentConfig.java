@@ -25,7 +25,6 @@ import java.util.Objects;
 public record ExperimentConfig(DataConfig data, int width, TrainingConfig training, FusionConfig fusion,
         ScheduleConfig schedule, @JsonProperty(defaultValue = "native") Numerics numerics) {
 
-    public static final String SYNTHETIC = DataConfig.SYNTHETIC;
     private static final String INVALID = "invalid experiment config: ";
 
     public ExperimentConfig {
@@ -98,7 +97,7 @@ public record ExperimentConfig(DataConfig data, int width, TrainingConfig traini
      * is parsed and checked in {@link #build()}, which names all bad values in one exception.
      */
     public static final class Builder {
-        private String data = SYNTHETIC;
+        private String data = DataConfig.SYNTHETIC;
         private String dataSha256;
         private int clients = 4;
         private String partition = "segment:8";

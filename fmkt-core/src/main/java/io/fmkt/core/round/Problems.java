@@ -33,10 +33,6 @@ final class Problems {
         }
     }
 
-    boolean isEmpty() {
-        return messages.isEmpty();
-    }
-
     /** Throws one exception naming every problem, if there is any. */
     void throwIfAny(String prefix) {
         if (!messages.isEmpty()) {
