@@ -5,27 +5,27 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.data.SyntheticCifar;
-import io.fmkt.core.loss.FeatureNorm;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.model.StageSelection;
+import io.fmkt.core.numerics.Numerics;
+import io.fmkt.core.numerics.NumericsSetup;
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.round.SgdSettings;
+import io.fmkt.core.round.TrainingConfig;
 import io.fmkt.core.train.Evaluator;
 import io.fmkt.core.train.FusionResult;
 import io.fmkt.core.train.FusionSettings;
-import io.fmkt.core.train.KeepPolicy;
 import io.fmkt.core.train.LocalTrainer;
 import io.fmkt.core.train.MutualDistillation;
-import io.fmkt.core.train.SgdSettings;
 import io.fmkt.core.train.TrainResult;
-import io.fmkt.core.numerics.Numerics;
-import io.fmkt.core.numerics.NumericsSetup;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,7 +52,9 @@ public final class BenchCommand implements Callable<Integer> {
             + " alternating; 0 = skip (default: ${DEFAULT-VALUE})")
     int numericsPasses = 2;
 
-    static final SgdSettings SGD = new SgdSettings(0.01, 0.9, 5e-4, 5);
+    private static final double LR = 0.01;
+    /** The bench's optimiser: the config's defaults at learning rate {@link #LR}. */
+    static final SgdSettings SGD = training(64).sgd();
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -196,7 +198,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private double trainThroughput(int width, ImageSet data, int n) {
         try (NDManager m = NDManager.newBaseManager(); ResNetModel model = ResNetModel.initialised(m, width, 10, 1)) {
-            LocalTrainer.Settings s = new LocalTrainer.Settings(1, batch, SGD, true);
+            TrainingConfig s = training(batch);
             LocalTrainer.train(model, first(data, 2), s, new SplittableRandom(1)); // warm-up
             TrainResult r = LocalTrainer.train(model, first(data, n), s, new SplittableRandom(2));
             return r.imagesPerSecond();
@@ -222,10 +224,19 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The bench's fusion: T = 3, alpha = beta = 1, unit layer weights, keep the received model. */
+    /** The bench's config: the defaults (T = 3, alpha = beta = 1, unit layer weights, keep the received model),
+            lr 0.01. */
+    private static ExperimentConfig config(StageSelection layers, int batch) {
+        return ExperimentConfig.builder().layers(layers).batchSize(batch).learningRate(LR).fusionLearningRate(LR)
+                .build();
+    }
+
+    static TrainingConfig training(int batch) {
+        return config(StageSelection.NONE, batch).training();
+    }
+
     static FusionSettings fusionSettings(StageSelection layers, int batch) {
-        return new FusionSettings(layers, new double[] {1, 1, 1, 1}, FeatureNorm.NONE, 3, 1, 1, 1, batch, SGD,
-                KeepPolicy.RECEIVED, true, 0.1);
+        return FusionSettings.of(config(layers, batch));
     }
 
     /** @return {seconds per step, receiver images per second} */

@@ -42,7 +42,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
         ExperimentConfig c = DemoCommand.preset(data, rounds, 1);
         PrintStream o = System.out;
         o.printf("fmkt bench-distributed: demo preset (width %d, %d clients, %d pairs, %d rounds, data %s)%n",
-                c.width(), c.clients(), c.pairs(), c.rounds(), c.data());
+                c.width(), c.data().clients(), c.schedule().pairs(), c.schedule().rounds(), c.data().name());
         ExperimentData d = ExperimentData.load(c);
         long t0 = System.nanoTime();
         List<RoundSummary> sim = Simulator.run(c, d, r -> o.println("  simulator " + ResultTables.progressLine(r, rounds)));
@@ -51,10 +51,10 @@ public final class DistributedBenchCommand implements Callable<Integer> {
         double simFusion = sim.stream().mapToDouble(RoundSummary::fusionSeconds).sum();
         double simEval = sim.stream().mapToDouble(RoundSummary::evalSeconds).sum();
 
-        String id = RunIds.newRunId("bench", c.seed(), Clock.systemUTC());
+        String id = RunIds.newRunId("bench", c.schedule().seed(), Clock.systemUTC());
         Path logs = deployment.resultsDir().resolve(id).resolve("logs");
         try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.preparedStateDir(), logs,
-                deployment.ports(), c.numericsMode(), s -> o.println("  " + s));
+                deployment.ports(), c.numerics(), s -> o.println("  " + s));
              RunClient client = new RunClient(local.kafka())) {
             client.ensureTopics();
             RunClient.RunLog log;

@@ -68,13 +68,14 @@ final class DistributedExecutor implements StudyExecutor {
 
     private void runOne(StudyRun run, Finished finished) throws Exception {
         ExperimentConfig c = LocalDeployment.offerData(run.config(), stateDir);
-        String id = RunIds.newRunId("study", c.seed(), Clock.systemUTC());
+        String id = RunIds.newRunId("study", c.schedule().seed(), Clock.systemUTC());
         long start = System.nanoTime();
         RunClient.RunLog log;
         try (RunClient.Follower f = client.follow(id)) {
             client.publish(RunStarted.of(id, c, Instant.now()));
-            log = f.await(c.rounds(), timeout, e -> progress.printf(Locale.ROOT,
-                    "  %s (%s) round %d/%d  acc %.2f %%%n", run.key(), id, e.round(), c.rounds(), e.accMean()), m -> {
+            log = f.await(c.schedule().rounds(), timeout, e -> progress.printf(Locale.ROOT,
+                    "  %s (%s) round %d/%d  acc %.2f %%%n", run.key(), id, e.round(), c.schedule().rounds(),
+                    e.accMean()), m -> {
                     });
         }
         synchronized (finished) {

@@ -1,5 +1,9 @@
 package io.fmkt.cli;
 
+import io.fmkt.core.data.DataRoot;
+import io.fmkt.core.numerics.Numerics;
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.train.ExperimentData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -222,16 +226,16 @@ public final class LocalDeployment implements AutoCloseable {
         if (c.synthetic()) {
             return c;
         }
-        Path p = Path.of(c.data()).toAbsolutePath().normalize();
+        Path p = Path.of(c.data().name()).toAbsolutePath().normalize();
         if (!Files.exists(p)) {
-            if (c.dataSha256() != null) {
+            if (c.data().sha256() != null) {
                 return c; // a dataset name already: the services check it against their root
             }
-            throw new java.nio.file.NoSuchFileException(c.data(), null,
+            throw new java.nio.file.NoSuchFileException(c.data().name(), null,
                     "--data must be 'synthetic' or an existing CIFAR-10 archive or folder");
         }
         DataRoot.Dataset ds = DataRoot.describe(p);
-        DataRoot.requireLocal(p, ds.sha256(), c.dataSha256());
+        DataRoot.requireLocal(p, ds.sha256(), c.data().sha256());
         Path root = dataRoot(stateDir);
         Files.createDirectories(root);
         Path link = root.resolve(ds.name());
@@ -247,7 +251,8 @@ public final class LocalDeployment implements AutoCloseable {
 
     /** A logged run's data as this machine has it: by name from the data root, or an older run's path. */
     public static ExperimentData loadData(ExperimentConfig c, Path stateDir) throws IOException {
-        return c.dataSha256() != null ? ExperimentData.load(c, new DataRoot(dataRoot(stateDir))) : ExperimentData.load(c);
+        return c.data().sha256() != null ? ExperimentData.load(c,
+                new DataRoot(dataRoot(stateDir))) : ExperimentData.load(c);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.model.StageSelection;
 import io.fmkt.core.numerics.Numerics;
 import io.fmkt.core.numerics.NumericsSetup;
+import io.fmkt.core.round.TrainingConfig;
 import io.fmkt.core.train.Evaluator;
 import io.fmkt.core.train.FusionResult;
 import io.fmkt.core.train.LocalTrainer;
@@ -54,7 +55,7 @@ public final class NumericsProbeCommand implements Callable<Integer> {
         try (NDManager m = NDManager.newBaseManager();
              ResNetModel a = ResNetModel.initialised(m, width, 10, 1);
              ResNetModel b = ResNetModel.initialised(m, width, 10, 2)) {
-            LocalTrainer.Settings s = new LocalTrainer.Settings(1, batch, BenchCommand.SGD, true);
+            TrainingConfig s = BenchCommand.training(batch);
             LocalTrainer.train(b, data.head(batch), s, new SplittableRandom(1)); // warm-up (and b's start)
             TrainResult t = LocalTrainer.train(a, trainSet, s, new SplittableRandom(2));
             sha.update(WeightCodec.encode(a));

@@ -21,9 +21,9 @@ import io.fmkt.core.wire.Topics;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -94,13 +94,14 @@ public final class ReplayCommand implements Callable<Integer> {
                     temperature, keep, norm, replayId);
             ExperimentConfig parent = log.run().config();
             // The run's own numerics reproduce its logged values; the other mode shows how far they move.
-            Numerics mode = numerics != null ? Numerics.parse(numerics) : parent.numericsMode();
+            Numerics mode = numerics != null ? Numerics.parse(numerics) : parent.numerics();
             NumericsSetup.apply(mode);
             ExperimentConfig c = request.config(parent).toBuilder().numerics(mode.label()).build();
             String id = request.id(parent);
             if (request.mode() == Replay.Mode.REFUSION) {
                 o.printf("counterfactual %s of %s: layers %s -> %s, beta %s, T %s, keep %s, norm %s%n", id, run,
-                        parent.layers(), c.layers(), c.beta(), c.temperature(), c.keep(), c.norm());
+                        parent.fusion().layers(), c.fusion().layers(), c.fusion().beta(), c.fusion().temperature(),
+                        c.fusion().keep().label(), c.fusion().norm().label());
             }
             List<RoundEvaluated> replayed = request.execute(log, new ModelStore(s3),
                     LocalDeployment.loadData(parent, deployment.stateDir()),
@@ -142,7 +143,7 @@ public final class ReplayCommand implements Callable<Integer> {
         try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.preparedStateDir(),
                 out.resolve("logs"), deployment.ports(), null, o::println, false);
              RunClient client = new RunClient(local.kafka())) {
-            Numerics mode = readLog(local).run().config().numericsMode();
+            Numerics mode = readLog(local).run().config().numerics();
             if (numerics != null && Numerics.parse(numerics) != mode) {
                 throw new IllegalArgumentException("--numerics " + numerics + ": run " + run + " was computed with "
                         + mode.label() + " numerics, and a resume continues in them");
@@ -153,7 +154,8 @@ public final class ReplayCommand implements Callable<Integer> {
             try (RunClient.Follower f = client.follow(run)) {
                 Replay.Log log = readLog(local);
                 ExperimentConfig c = log.run().config();
-                o.printf("run %s: %d rounds; the log holds rounds 0..%d complete, %d evaluated%n", run, c.rounds(),
+                o.printf("run %s: %d rounds; the log holds rounds 0..%d complete, %d evaluated%n", run,
+                        c.schedule().rounds(),
                         Math.max(log.ledger().lastCompleteRound(), 0), log.evaluatedRounds());
                 RunResumed resume = log.resumeRequest(Instant.now());
                 if (resume != null) {
@@ -162,12 +164,14 @@ public final class ReplayCommand implements Callable<Integer> {
                 } else {
                     o.printf("run %s is complete: nothing to resume%n", run);
                 }
-                result = f.await(c.rounds(), log.evaluated(), deployment.timeout(), e -> o.printf(Locale.ROOT,
-                        "round %d/%d  acc %.2f %% (min %.2f, max %.2f)%n", e.round(), c.rounds(), e.accMean(),
+                result = f.await(c.schedule().rounds(), log.evaluated(), deployment.timeout(),
+                        e -> o.printf(Locale.ROOT,
+                        "round %d/%d  acc %.2f %% (min %.2f, max %.2f)%n", e.round(), c.schedule().rounds(),
+                        e.accMean(),
                         e.accMin(), e.accMax()), m -> { });
                 RunResult results = RunResult.ofLog(c, result.rounds(), concat(log.outcomes(), result.outcomes()),
                         concat(log.models(), result.models()));
-                RunOutputs.write(out, results, "fmkt run " + run + " (resumed): layers " + c.layers());
+                RunOutputs.write(out, results, "fmkt run " + run + " (resumed): layers " + c.fusion().layers());
                 o.println();
                 o.print(ResultTables.table(results.rounds()));
                 o.printf("%nwrote %s (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png)%n", out);

@@ -43,7 +43,8 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ExperimentConfig c = experiment.toConfig();
-        String id = runId != null ? RunIds.validate(runId) : RunIds.newRunId("run", c.seed(), Clock.systemUTC());
+        String id = runId != null ? RunIds.validate(runId) : RunIds.newRunId("run", c.schedule().seed(),
+                Clock.systemUTC());
         execute(c, id, deployment, killReplicas, System.out);
         return 0;
     }
@@ -61,9 +62,10 @@ public final class RunCommand implements Callable<Integer> {
         Path out = d.resultsDir().resolve(id);
         long start = System.nanoTime();
         o.printf("fmkt run %s: %d clients, %d pairs/round, %d rounds, %s, width %d, layers %s, seed %d, %s numerics%n",
-                id, c.clients(), c.pairs(), c.rounds(), c.partition(), c.width(), c.layers(), c.seed(), c.numerics());
+                id, c.data().clients(), c.schedule().pairs(), c.schedule().rounds(), c.data().partition(), c.width(),
+                c.fusion().layers(), c.schedule().seed(), c.numerics().label());
         try (LocalDeployment local = LocalDeployment.startOrReuse(d.home(), d.preparedStateDir(), out.resolve("logs"),
-                d.ports(), c.numericsMode(), o::println, true, d.replicas());
+                d.ports(), c.numerics(), o::println, true, d.replicas());
              RunClient client = new RunClient(local.kafka())) {
             client.ensureTopics();
             kill.forEach(local::killable); // a wrong name fails now, not mid-run
@@ -73,9 +75,10 @@ public final class RunCommand implements Callable<Integer> {
                 client.publish(RunStarted.of(id, c, Instant.now()));
                 final ExperimentConfig cfg = c;
                 boolean[] killed = {false};
-                log = f.await(c.rounds(), d.timeout(), e -> {
+                log = f.await(c.schedule().rounds(), d.timeout(), e -> {
                     o.printf(Locale.ROOT, "round %d/%d  acc %.2f %% (min %.2f, max %.2f)  %.1f s%n", e.round(),
-                            cfg.rounds(), e.accMean(), e.accMin(), e.accMax(), (System.nanoTime() - start) / 1e9);
+                            cfg.schedule().rounds(), e.accMean(), e.accMin(), e.accMax(),
+                            (System.nanoTime() - start) / 1e9);
                 }, m -> {
                     if (!kill.isEmpty() && !killed[0] && m instanceof FusionCompleted fc && fc.round() == 1) {
                         killed[0] = true; // mid-run: round 1's other fusions and all later work still to do
@@ -92,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
                 });
             }
             RunResult result = log.result(c);
-            RunOutputs.write(out, result, "fmkt run " + id + ": layers " + c.layers());
+            RunOutputs.write(out, result, "fmkt run " + id + ": layers " + c.fusion().layers());
             o.println();
             o.print(ResultTables.table(result.rounds()));
             o.printf(Locale.ROOT, "%nwrote %s (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png, logs/)"

@@ -33,10 +33,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * How a round's cost grows with the number of clients N on the services: for each N a fresh local
@@ -138,12 +138,12 @@ public final class ScaleBenchCommand implements Callable<Integer> {
     }
 
     private void measure(ExperimentConfig c, List<Round> all, List<Memory> memory, PrintStream o) throws Exception {
-        int n = c.clients();
-        String id = RunIds.newRunId("scale" + n, c.seed(), Clock.systemUTC());
+        int n = c.data().clients();
+        String id = RunIds.newRunId("scale" + n, c.schedule().seed(), Clock.systemUTC());
         Path logs = deployment.resultsDir().resolve(id).resolve("logs");
         o.printf("%nN = %d (run %s)%n", n, id);
         try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.preparedStateDir(), logs,
-                deployment.ports(), c.numericsMode(), s -> o.println("  " + s));
+                deployment.ports(), c.numerics(), s -> o.println("  " + s));
              RunClient client = new RunClient(local.kafka())) {
             client.ensureTopics();
             String evalUrl = local.serviceUrl(LocalDeployment.Service.EVAL);

@@ -34,19 +34,22 @@ public final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ExperimentConfig c = experiment.toConfig();
         RunLimits.fromEnvironment(System.getenv()).require(c); // the services' limits, before any allocation
-        NumericsSetup.apply(c.numericsMode());
+        NumericsSetup.apply(c.numerics());
         PrintStream o = System.out;
         long start = System.nanoTime();
         ExperimentData data = ExperimentData.load(c);
         o.printf("fmkt simulate: %d clients, %d pairs/round, %d rounds, %s, width %d, layers %s, seed %d, %s numerics%n",
-                c.clients(), c.pairs(), c.rounds(), c.partition(), c.width(), c.layers(), c.seed(), c.numerics());
-        o.printf("data: %s (%d train images over the clients, %d test)%n", c.data(),
+                c.data().clients(), c.schedule().pairs(), c.schedule().rounds(), c.data().partition(), c.width(),
+                c.fusion().layers(), c.schedule().seed(), c.numerics().label());
+        o.printf("data: %s (%d train images over the clients, %d test)%n", c.data().name(),
                 data.partition().totalSize(), data.test().size());
         if (histogram) {
             o.print(io.fmkt.core.data.Partition.formatHistogram(data.shards()));
         }
-        List<RoundSummary> rounds = Simulator.run(c, data, r -> o.println(ResultTables.progressLine(r, c.rounds())));
-        RunOutputs.write(out, RunResult.of(c, rounds), "fmkt simulate: layers " + c.layers() + ", " + c.partition());
+        List<RoundSummary> rounds = Simulator.run(c, data, r -> o.println(ResultTables.progressLine(r,
+                c.schedule().rounds())));
+        RunOutputs.write(out, RunResult.of(c, rounds),
+                "fmkt simulate: layers " + c.fusion().layers() + ", " + c.data().partition());
         o.println();
         o.print(ResultTables.table(rounds));
         o.printf("%nwrote %s (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png) in %.1f s%n", out,

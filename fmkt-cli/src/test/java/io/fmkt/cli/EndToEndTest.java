@@ -25,13 +25,13 @@ import io.fmkt.core.wire.Topics;
 import io.fmkt.core.wire.WireCodec;
 import io.fmkt.core.wire.WireMessage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,7 +92,8 @@ class EndToEndTest {
             Path out = RunCommand.execute(c, "e2e-1", d, new PrintStream(console, true));
 
             assertSameFilesAsTheSimulator(out, c, tmp, console.toString());
-            assertThat(Files.readAllLines(out.resolve("timings.csv"))).hasSize(1 + c.rounds() * c.pairs());
+            assertThat(Files.readAllLines(out.resolve("timings.csv")))
+                    .hasSize(1 + c.schedule().rounds() * c.schedule().pairs());
             assertThat(out.resolve("accuracy.png")).exists();
             assertThat(console.toString()).contains("round 3/3");
 
@@ -110,7 +111,7 @@ class EndToEndTest {
             }
             assertThat(log).filteredOn(RunStarted.class::isInstance).hasSize(1);
             List<BlobRef> objects = new ArrayList<>();
-            for (int round = 0; round <= c.rounds(); round++) {
+            for (int round = 0; round <= c.schedule().rounds(); round++) {
                 final int r = round;
                 List<ModelPublished> models = log.stream().filter(ModelPublished.class::isInstance)
                         .map(ModelPublished.class::cast).filter(m -> m.round() == r).distinct().toList();
@@ -119,7 +120,8 @@ class EndToEndTest {
                     models.forEach(m -> objects.add(m.weights()));
                     continue;
                 }
-                PeerPair pair = PeerSchedule.pairs(c.seed(), r, c.clients(), c.pairs()).get(0);
+                PeerPair pair = PeerSchedule.pairs(c.schedule().seed(), r, c.data().clients(),
+                        c.schedule().pairs()).get(0);
                 assertThat(models).singleElement().satisfies(m -> {
                     assertThat(m.client()).isEqualTo(pair.updater());
                     objects.add(m.weights());
@@ -145,19 +147,20 @@ class EndToEndTest {
                         "--kafka-port", Integer.toString(ports.kafka()), "--s3-port", Integer.toString(ports.s3()));
                 assertThat(code).isZero();
                 List<String> rows = Files.readAllLines(d.resultsDir().resolve("e2e-1-" + mode).resolve("comparison.csv"));
-                assertThat(rows).hasSize(1 + c.rounds());
+                assertThat(rows).hasSize(1 + c.schedule().rounds());
                 assertThat(rows.subList(1, rows.size()))
                         .allSatisfy(row -> assertThat(row.split(",")[3]).isEqualTo("0.0000"));
             }
 
             // the study's distributed executor: two runs in flight at once, parameter averaging included
-            List<StudyRun> two = List.of(new StudyRun(StudySetting.AVERAGE, 8, c.seed(), StudySetting.AVERAGE.apply(c)),
-                    new StudyRun(StudySetting.GRID.get(1), 8, c.seed(), StudySetting.GRID.get(1).apply(c)));
+            List<StudyRun> two = List.of(new StudyRun(StudySetting.AVERAGE, 8, c.schedule().seed(),
+                    StudySetting.AVERAGE.apply(c)),
+                    new StudyRun(StudySetting.GRID.get(1), 8, c.schedule().seed(), StudySetting.GRID.get(1).apply(c)));
             java.util.Map<String, String> got = new java.util.concurrent.ConcurrentHashMap<>();
             try (RunClient client = new RunClient(local.kafka())) {
                 new DistributedExecutor(client, 2, Duration.ofMinutes(5), d.stateDir(), new PrintStream(
                         java.io.OutputStream.nullOutputStream())).runAll(two, (run, id, result, wall) -> {
-                            assertThat(ResultTables.pairsCsv(result).lines()).hasSize(1 + c.rounds());
+                            assertThat(ResultTables.pairsCsv(result).lines()).hasSize(1 + c.schedule().rounds());
                             got.put(run.key(), ResultTables.roundsCsv(result.rounds()));
                         });
             }
@@ -203,7 +206,7 @@ class EndToEndTest {
             assertThat(status).contains("\"state\":\"done\"");
             List<String> rest = http.send(HttpRequest.newBuilder(URI.create(eval + "/replays/e2e-1-rest/comparison.csv"))
                     .build(), HttpResponse.BodyHandlers.ofString()).body().lines().toList();
-            assertThat(rest).hasSize(1 + c.rounds());
+            assertThat(rest).hasSize(1 + c.schedule().rounds());
             assertThat(rest.subList(1, rest.size())).allSatisfy(row -> assertThat(row.split(",")[3]).isEqualTo("0.0000"));
             HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(eval + "/replays?run=no-such-run"))
                     .header("Authorization", operator).POST(HttpRequest.BodyPublishers.noBody()).build(),
@@ -225,7 +228,7 @@ class EndToEndTest {
                 }
                 assertThat(replays).filteredOn(RunStarted.class::isInstance).hasSize(2)
                         .allSatisfy(m -> assertThat(((RunStarted) m).replayOf()).isEqualTo("e2e-1"));
-                assertThat(replays).filteredOn(RoundEvaluated.class::isInstance).hasSize(2 * c.rounds());
+                assertThat(replays).filteredOn(RoundEvaluated.class::isInstance).hasSize(2 * c.schedule().rounds());
                 assertThat(replays).filteredOn(m -> m instanceof ModelPublished || m instanceof FusionRequested)
                         .isEmpty();
             }
@@ -283,7 +286,7 @@ class EndToEndTest {
             services.crash();
             long evaluatedBefore = client.readAll(List.of(Topics.ROUNDS)).stream()
                     .filter(r -> Topics.runIdOfKey(r.key()).equals("e2e-resume")).count();
-            assertThat(evaluatedBefore).as("the crash came mid-run").isBetween(1L, (long) c.rounds() - 1);
+            assertThat(evaluatedBefore).as("the crash came mid-run").isBetween(1L, (long) c.schedule().rounds() - 1);
 
             ByteArrayOutputStream console = new ByteArrayOutputStream();
             PrintStream old = System.out;

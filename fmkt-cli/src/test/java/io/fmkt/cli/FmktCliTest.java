@@ -2,6 +2,7 @@ package io.fmkt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fmkt.core.model.StageSelection;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.results.ResultTables;
 import io.fmkt.report.RunOutputs;
@@ -32,8 +33,8 @@ class FmktCliTest {
         assertThat(Files.readAllLines(dir.resolve("rounds.csv"))).hasSize(3).first()
                 .isEqualTo(ResultTables.ROUNDS_HEADER);
         ExperimentConfig c = RunOutputs.readConfig(dir.resolve("config.json"));
-        assertThat(c.layers()).isEqualTo("1,3");
-        assertThat(c.seed()).isEqualTo(5);
+        assertThat(c.fusion().layers()).isEqualTo(new StageSelection(new int[] {1, 3}));
+        assertThat(c.schedule().seed()).isEqualTo(5);
         byte[] png = Files.readAllBytes(dir.resolve("accuracy.png"));
         assertThat(png).startsWith(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
     }

@@ -68,7 +68,7 @@ class PortableNumericsEndToEndTest {
             Path archive = SyntheticCifar.writeTarGz(tmp.resolve("golden-data.tar.gz"), 1, 400, 1000);
             ExperimentConfig named = LocalDeployment.offerData(c.toBuilder().data(archive.toString()).build(),
                     d.stateDir());
-            assertThat(named.data()).isEqualTo("golden-data.tar.gz");
+            assertThat(named.data().name()).isEqualTo("golden-data.tar.gz");
             String wrong = "0".repeat(64);
             refusedByEveryService(local, "e2e-passwd", c.toBuilder().data("/etc/passwd").dataSha256(wrong).build(),
                     "DATA_REFUSED", "got '/etc/passwd'");
@@ -77,7 +77,7 @@ class PortableNumericsEndToEndTest {
             refusedByEveryService(local, "e2e-unknown", c.toBuilder().data("nope.tar.gz").dataSha256(wrong).build(),
                     "DATA_UNKNOWN", "'nope.tar.gz' is not in this service's data root");
             refusedByEveryService(local, "e2e-digest", named.toBuilder().dataSha256(wrong).build(),
-                    "DATA_DIGEST_MISMATCH", "has sha256 " + named.dataSha256() + ", the run asks for " + wrong);
+                    "DATA_DIGEST_MISMATCH", "has sha256 " + named.data().sha256() + ", the run asks for " + wrong);
             for (LocalDeployment.Service s : LocalDeployment.Service.values()) {
                 long t = System.nanoTime();
                 assertThat(local.ready(s)).as(s + " ready after the hostile runs").isTrue();
@@ -87,7 +87,7 @@ class PortableNumericsEndToEndTest {
             Path next = RunCommand.execute(c.toBuilder().data(archive.toString()).build(), "e2e-portable-2", d,
                     new PrintStream(console, true));
             assertThat(Files.readString(next.resolve("config.json"))).contains("\"data\" : \"golden-data.tar.gz\"")
-                    .contains(named.dataSha256()).doesNotContain(tmp.toString());
+                    .contains(named.data().sha256()).doesNotContain(tmp.toString());
             assertThat(Files.readString(next.resolve("rounds.csv"))).as(console.toString())
                     .isEqualTo(Files.readString(GOLDEN.resolve("rounds.csv")));
 

@@ -46,7 +46,7 @@ class ReplicasEndToEndTest {
         }
         assertThat(fused).as(console.toString()).containsOnlyKeys("fusion-service", "fusion-service-1");
         assertThat(fused.values().stream().mapToInt(Integer::intValue).sum()).as("no pair fused twice, none lost")
-                .isEqualTo(c.rounds() * c.pairs());
+                .isEqualTo(c.schedule().rounds() * c.schedule().pairs());
     }
 
     /**
@@ -82,8 +82,8 @@ class ReplicasEndToEndTest {
                 .contains("hosting clients [0, 1, 2, 3, 4, 5] of 6 (taken up " + first.group(1) + ")");
         // every pair of the rounds after the kill was fused by the surviving worker
         String survivor = Files.readString(out.resolve("logs/fusion-service.log"));
-        for (int r = 2; r <= c.rounds(); r++) {
-            for (PeerPair p : PeerSchedule.pairs(c.seed(), r, c.clients(), c.pairs())) {
+        for (int r = 2; r <= c.schedule().rounds(); r++) {
+            for (PeerPair p : PeerSchedule.pairs(c.schedule().seed(), r, c.data().clients(), c.schedule().pairs())) {
                 assertThat(survivor).contains("run e2e-failover round " + r + ": fused " + p.updater() + "->" + p.receiver());
             }
         }

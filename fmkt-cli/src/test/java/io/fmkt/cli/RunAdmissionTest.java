@@ -27,4 +27,17 @@ class RunAdmissionTest {
                 + " (raise it with fmkt.limits.clients)").contains("config.width = 100000");
         assertThat(Files.exists(tmp.resolve("state"))).as("no local stack was started").isFalse();
     }
+
+    @Test
+    void badSettingsExitAtOnceNamingEachOfThem(@TempDir Path tmp) {
+        CommandLine cl = Fmkt.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute("run", "--layers", "5", "--keep", "newest", "--temperature", "0", "--results",
+                tmp.toString(), "--state-dir", tmp.resolve("state").toString(), "--kafka-port", "1", "--s3-port", "1");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("invalid experiment config: ").contains("stage 5 is outside 1..4")
+                .contains("unknown keep policy 'newest'").contains("KD temperature must be > 0, got 0.0");
+        assertThat(Files.exists(tmp.resolve("state"))).as("no local stack was started").isFalse();
+    }
 }

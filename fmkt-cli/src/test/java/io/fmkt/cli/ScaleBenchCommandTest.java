@@ -14,16 +14,16 @@ class ScaleBenchCommandTest {
         ScaleBenchCommand b = new ScaleBenchCommand();
         ExperimentConfig small = b.config(8);
         ExperimentConfig large = b.config(512);
-        assertThat(small.clients()).isEqualTo(8);
-        assertThat(large.pairs()).isEqualTo(4);
+        assertThat(small.data().clients()).isEqualTo(8);
+        assertThat(large.schedule().pairs()).isEqualTo(4);
         assertThat(large.width()).isEqualTo(4);
-        assertThat(large.rounds()).isEqualTo(3);
+        assertThat(large.schedule().rounds()).isEqualTo(3);
         assertThat(large.synthetic()).isTrue();
-        assertThat(small.syntheticTrainPerBatch() * 5).isEqualTo(8 * 100);
-        assertThat(large.syntheticTrainPerBatch() * 5).isEqualTo(512 * 100);
+        assertThat(small.data().syntheticTrainPerBatch() * 5).isEqualTo(8 * 100);
+        assertThat(large.data().syntheticTrainPerBatch() * 5).isEqualTo(512 * 100);
         b.imagesPerClient = 0;
-        assertThat(b.config(512).syntheticTrainPerBatch()).isEqualTo(ExperimentConfig.builder().build()
-                .syntheticTrainPerBatch());
+        assertThat(b.config(512).data().syntheticTrainPerBatch()).isEqualTo(ExperimentConfig.builder().build()
+                .data().syntheticTrainPerBatch());
     }
 
     @Test

@@ -34,16 +34,17 @@ public final class InProcessExecutor implements StudyExecutor {
         for (StudyRun run : pending) {
             ExperimentConfig c = run.config();
             long start = System.nanoTime();
-            String source = c.synthetic() ? "synthetic/" + c.seed() + "/" + c.syntheticTrainPerBatch() + "/"
-                    + c.syntheticTest() : c.data();
+            String source = c.synthetic() ? "synthetic/" + c.schedule().seed() + "/"
+                    + c.data().syntheticTrainPerBatch() + "/" + c.data().syntheticTest() : c.data().name();
             CifarData d = raw.get(source);
             if (d == null) {
-                d = c.synthetic() ? SyntheticCifar.generate(c.seed(), c.syntheticTrainPerBatch(), c.syntheticTest())
-                        : CifarReader.read(Path.of(c.data()));
+                d = c.synthetic() ? SyntheticCifar.generate(c.schedule().seed(), c.data().syntheticTrainPerBatch(),
+                        c.data().syntheticTest())
+                        : CifarReader.read(Path.of(c.data().name()));
                 raw.put(source, d);
             }
             List<RoundSummary> rounds = Simulator.run(c, ExperimentData.of(c, d),
-                    r -> progress.println("  " + run.key() + "  " + ResultTables.progressLine(r, c.rounds())));
+                    r -> progress.println("  " + run.key() + "  " + ResultTables.progressLine(r, c.schedule().rounds())));
             finished.accept(run, run.key(), RunResult.of(c, rounds), (System.nanoTime() - start) / 1e9);
         }
     }

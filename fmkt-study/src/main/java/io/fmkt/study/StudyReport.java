@@ -83,7 +83,7 @@ public final class StudyReport {
         Map<String, Cell> cells = new LinkedHashMap<>();
         Map<Integer, Integer> rounds = new LinkedHashMap<>(); // segments in the preset's order
         for (StudyRun run : plan) {
-            rounds.put(run.segment(), run.config().rounds());
+            rounds.put(run.segment(), run.config().schedule().rounds());
             Cell c = cells.computeIfAbsent(key(run.setting(), run.segment()), k -> new Cell(run.setting(),
                     run.segment(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
             if (!dir.isDone(run)) {
@@ -91,9 +91,9 @@ public final class StudyReport {
             }
             Path d = dir.dir(run);
             double[] acc = column(Files.readAllLines(d.resolve("rounds.csv")), "acc_mean", null);
-            if (acc.length != run.config().rounds()) {
+            if (acc.length != run.config().schedule().rounds()) {
                 throw new IOException(d.resolve("rounds.csv") + " has " + acc.length + " rounds, expected "
-                        + run.config().rounds());
+                        + run.config().schedule().rounds());
             }
             c.seeds().add(run.seed());
             c.acc().add(acc);

@@ -1,8 +1,7 @@
 package io.fmkt.study;
 
 import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.train.MutualDistillation;
-import io.fmkt.core.train.ParameterAveraging;
+import io.fmkt.core.round.FusionMethod;
 import java.util.List;
 
 /**
@@ -15,15 +14,15 @@ import java.util.List;
  */
 public record StudySetting(String name, String layers, String fusion) {
 
-    public static final StudySetting NONE = new StudySetting("none", "none", MutualDistillation.NAME);
-    public static final StudySetting AVERAGE = new StudySetting("average", "none", ParameterAveraging.NAME);
+    public static final StudySetting NONE = new StudySetting("none", "none", FusionMethod.FMKT.label());
+    public static final StudySetting AVERAGE = new StudySetting("average", "none", FusionMethod.AVERAGE.label());
 
     /** The grid in table order: logit-only, each stage, all stages, then averaging. */
     public static final List<StudySetting> GRID = List.of(NONE, fmkt("1"), fmkt("2"), fmkt("3"), fmkt("4"),
             fmkt("all"), AVERAGE);
 
     static StudySetting fmkt(String layers) {
-        return new StudySetting(layers, layers, MutualDistillation.NAME);
+        return new StudySetting(layers, layers, FusionMethod.FMKT.label());
     }
 
     public ExperimentConfig apply(ExperimentConfig base) {

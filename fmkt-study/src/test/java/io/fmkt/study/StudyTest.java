@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.fmkt.core.admission.RunLimits;
 import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.round.FusionMethod;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -71,11 +72,11 @@ class StudyTest {
                     .contains("seg8-none-seed1", "seg4-average-seed2", "seg8-all-seed2");
         }
         ExperimentConfig avg = StudyDirectory.readConfig(dir.resolve("runs/seg4-average-seed2"));
-        assertThat(avg.fusion()).isEqualTo("average");
-        assertThat(avg.partition()).isEqualTo("segment:4");
-        assertThat(avg.seed()).isEqualTo(2);
-        assertThat(avg.rounds()).isEqualTo(1);
-        assertThat(StudyDirectory.readConfig(dir.resolve("runs/seg8-2-seed1")).layers()).isEqualTo("2");
+        assertThat(avg.fusion().method()).isEqualTo(FusionMethod.AVERAGE);
+        assertThat(avg.data().partition()).isEqualTo("segment:4");
+        assertThat(avg.schedule().seed()).isEqualTo(2);
+        assertThat(avg.schedule().rounds()).isEqualTo(1);
+        assertThat(StudyDirectory.readConfig(dir.resolve("runs/seg8-2-seed1")).fusion().label()).isEqualTo("2");
     }
 
     @Test
@@ -154,7 +155,7 @@ class StudyTest {
         assertThat(cpu.get(0).key()).isEqualTo("seg8-none-seed1");
         StudyPreset paper = StudyPreset.paper("data.tar.gz");
         assertThat(paper.base().width()).isEqualTo(64);
-        assertThat(paper.base().perClientCap()).isZero();
+        assertThat(paper.base().data().perClientCap()).isZero();
         assertThat(paper.rounds()).containsExactly(Map.entry(8, 100), Map.entry(4, 50));
         assertThat(paper.defaultSeeds()).isEqualTo(3);
         assertThatThrownBy(() -> StudyPreset.named("gpu", "x")).hasMessageContaining("unknown study preset 'gpu'");

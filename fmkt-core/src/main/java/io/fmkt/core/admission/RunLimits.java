@@ -84,18 +84,20 @@ public record RunLimits(int clients, int clientsPerInstance, int width, int roun
     /** Every bound {@code c} exceeds, cheapest first; empty when the run is admitted. */
     public List<Violation> check(ExperimentConfig c) {
         List<Violation> v = new ArrayList<>();
-        bound(v, "clients", c.clients(), clients, "clients");
+        bound(v, "clients", c.data().clients(), clients, "clients");
         bound(v, "width", c.width(), width, "width");
-        bound(v, "rounds", c.rounds(), rounds, "rounds");
-        bound(v, "localEpochs", c.localEpochs(), epochs, "epochs");
-        bound(v, "fusionEpochs", c.fusionEpochs(), epochs, "epochs");
-        bound(v, "batchSize", c.batchSize(), batchSize, "batch-size");
-        bound(v, "probeImages", c.probeImages(), probeImages, "probe-images");
-        long total = c.synthetic() ? 5L * c.syntheticTrainPerBatch() : CIFAR_TRAIN;
-        long perClient = c.perClientCap() > 0 ? Math.min(c.perClientCap(), total) : total / Math.max(1, c.clients());
+        bound(v, "rounds", c.schedule().rounds(), rounds, "rounds");
+        bound(v, "localEpochs", c.training().epochs(), epochs, "epochs");
+        bound(v, "fusionEpochs", c.fusion().epochs(), epochs, "epochs");
+        bound(v, "batchSize", c.training().batchSize(), batchSize, "batch-size");
+        bound(v, "probeImages", c.data().probeImages(), probeImages, "probe-images");
+        long total = c.synthetic() ? 5L * c.data().syntheticTrainPerBatch() : CIFAR_TRAIN;
+        long perClient = c.data().perClientCap() > 0 ? Math.min(c.data().perClientCap(), total) : total / Math.max(1,
+                c.data().clients());
         bound(v, "perClientCap", perClient, imagesPerClient, "images-per-client");
         if (c.synthetic()) {
-            bound(v, "syntheticTrainPerBatch", 5L * c.syntheticTrainPerBatch() + c.syntheticTest(), syntheticImages,
+            bound(v, "syntheticTrainPerBatch", 5L * c.data().syntheticTrainPerBatch() + c.data().syntheticTest(),
+                    syntheticImages,
                     "synthetic-images");
         }
         if (v.isEmpty()) {

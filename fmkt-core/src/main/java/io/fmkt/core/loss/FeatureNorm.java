@@ -1,6 +1,8 @@
 package io.fmkt.core.loss;
 
 import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /** How a stage's feature map is normalised before two maps are compared. */
 public enum FeatureNorm {
@@ -37,6 +39,7 @@ public enum FeatureNorm {
         return x.div(x.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f));
     }
 
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static FeatureNorm parse(String s) {
         for (FeatureNorm n : values()) {
             if (n.name().equalsIgnoreCase(s)) {
@@ -45,5 +48,11 @@ public enum FeatureNorm {
         }
         throw new IllegalArgumentException("unknown feature-map normalisation '" + s
                 + "' (expected none, l2 or attention)");
+    }
+
+    /** As written in the config and on the command line. */
+    @JsonValue
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 }

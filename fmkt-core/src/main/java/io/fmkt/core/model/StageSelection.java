@@ -28,6 +28,8 @@ public record StageSelection(int[] stages) {
         Arrays.sort(stages);
     }
 
+    /** The written form ({@link #toString()}) back; what the config and the command line carry. */
+    @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
     public static StageSelection parse(String spec) {
         String s = spec.trim().toLowerCase(java.util.Locale.ROOT);
         if (s.equals("none") || s.isEmpty()) {
@@ -52,6 +54,7 @@ public record StageSelection(int[] stages) {
     }
 
     @Override
+    @com.fasterxml.jackson.annotation.JsonValue
     public String toString() {
         if (stages.length == 0) {
             return "none";

@@ -55,11 +55,13 @@ public enum Numerics {
         return interOpThreads;
     }
 
+    @com.fasterxml.jackson.annotation.JsonValue
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /** {@code native} or {@code portable}; null (a config from before the mode existed) is native. */
+    @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
     public static Numerics parse(String s) {
         if (s == null) {
             return NATIVE;

@@ -20,8 +20,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -54,7 +54,7 @@ public final class ClientAgent {
         this.config = config;
         this.hosted = new TreeSet<>();
         for (int c : hostedClients) {
-            if (c < config.clients()) {
+            if (c < config.data().clients()) {
                 hosted.add(c);
             }
         }
@@ -81,7 +81,7 @@ public final class ClientAgent {
                     continue;
                 }
                 try (ResNetModel model = ResNetModel.initialised(m, config.width(), 10,
-                        ResNetModel.initSeed(config.seed(), c))) {
+                        ResNetModel.initSeed(config.schedule().seed(), c))) {
                     out.add(ModelPublished.initial(runId, c, store.putWeights(runId, model),
                             store.putFeatures(runId, FeatureSnapshot.capture(model, data.probe())), config.width(), 10));
                 }
@@ -116,7 +116,7 @@ public final class ClientAgent {
     }
 
     public boolean finished() {
-        return ledger.lastCompleteRound() >= config.rounds();
+        return ledger.lastCompleteRound() >= config.schedule().rounds();
     }
 
     /** Acts on the first incomplete round: train hosted updaters, request hosted receivers' fusions. */
@@ -125,7 +125,7 @@ public final class ClientAgent {
         while (true) {
             int done = ledger.lastCompleteRound();
             int r = done + 1;
-            if (done < 0 || r > config.rounds()) {
+            if (done < 0 || r > config.schedule().rounds()) {
                 return out;
             }
             if (r != activeRound) {
@@ -178,7 +178,7 @@ public final class ClientAgent {
     public List<WireMessage> checkDeadlines(Instant now) {
         List<WireMessage> out = new ArrayList<>();
         int r = ledger.lastCompleteRound() + 1;
-        if (ledger.lastCompleteRound() < 0 || r > config.rounds() || roundStartedAt == null) {
+        if (ledger.lastCompleteRound() < 0 || r > config.schedule().rounds() || roundStartedAt == null) {
             return out;
         }
         for (PeerPair p : ledger.schedule(r)) {

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDManager;
 import io.fmkt.core.codec.FeatureSnapshot;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.round.KeepPolicy;
 import io.fmkt.core.train.ExperimentData;
-import io.fmkt.core.train.FusionResult;
 import io.fmkt.core.train.Fusion;
-import io.fmkt.core.train.KeepPolicy;
+import io.fmkt.core.train.FusionResult;
 import io.fmkt.core.train.RoundSteps;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.FusionRequested;
@@ -25,9 +25,9 @@ public final class FusionWorker {
     }
 
     public FusionCompleted fuse(FusionRequested req, ExperimentConfig config, ExperimentData data) {
-        if (req.receiver() >= config.clients() || req.updater() >= config.clients()) {
+        if (req.receiver() >= config.data().clients() || req.updater() >= config.data().clients()) {
             throw new IllegalArgumentException("pair " + req.updater() + "->" + req.receiver() + " names a client"
-                    + " outside 0.." + (config.clients() - 1) + " of run " + req.runId());
+                    + " outside 0.." + (config.data().clients() - 1) + " of run " + req.runId());
         }
         Fusion fusion = Fusion.of(config);
         try (NDManager m = NDManager.newBaseManager();

@@ -92,7 +92,7 @@ public final class Replay {
          * null when every round has been evaluated (nothing to resume).
          */
         public io.fmkt.core.wire.RunResumed resumeRequest(Instant now) {
-            if (evaluatedRounds() >= run.config().rounds()) {
+            if (evaluatedRounds() >= run.config().schedule().rounds()) {
                 return null;
             }
             return io.fmkt.core.wire.RunResumed.of(run, Math.max(1, ledger().lastCompleteRound() + 1), now);
@@ -133,7 +133,7 @@ public final class Replay {
         List<RoundEvaluated> out = new ArrayList<>();
         for (int r = from; r <= to; r++) {
             List<RunLedger.ClientModel> state = new ArrayList<>();
-            for (int i = 0; i < replayConfig.clients(); i++) {
+            for (int i = 0; i < replayConfig.data().clients(); i++) {
                 state.add(ledger.current(i, r));
             }
             for (var pair : ledger.schedule(r)) {
@@ -163,9 +163,23 @@ public final class Replay {
      */
     public static ExperimentConfig overridden(ExperimentConfig parent, String layers, Double beta, Double temperature,
             String keep, String norm) {
-        return parent.withFusion(layers != null ? layers : parent.layers(), beta != null ? beta : parent.beta(),
-                temperature != null ? temperature : parent.temperature(), keep != null ? keep : parent.keep(),
-                norm != null ? norm : parent.norm());
+        ExperimentConfig.Builder b = parent.toBuilder();
+        if (layers != null) {
+            b.layers(layers);
+        }
+        if (beta != null) {
+            b.beta(beta);
+        }
+        if (temperature != null) {
+            b.temperature(temperature);
+        }
+        if (keep != null) {
+            b.keep(keep);
+        }
+        if (norm != null) {
+            b.norm(norm);
+        }
+        return b.build();
     }
 
     /** What a replay computes, as asked for from the CLI or over HTTP. */
@@ -235,15 +249,16 @@ public final class Replay {
                 return io.fmkt.core.wire.RunIds.validate(replayId);
             }
             return io.fmkt.core.wire.RunIds.validate(mode == Mode.REEVALUATE ? run + "-reevaluate"
-                    : run + "-refuse-" + config(parent).layers().replace(',', '_'));
+                    : run + "-refuse-" + config(parent).fusion().layers().toString().replace(',', '_'));
         }
 
         /** Runs a re-evaluation or re-fusion; the rounds carry the replay's id. */
         public List<RoundEvaluated> execute(Log log, ModelStore store, ExperimentData data, Instant now) {
             ExperimentConfig parent = log.run().config();
-            int last = to != null ? to : parent.rounds();
-            if (last > parent.rounds()) {
-                throw new IllegalArgumentException("run " + run + " has " + parent.rounds() + " rounds, not " + last);
+            int last = to != null ? to : parent.schedule().rounds();
+            if (last > parent.schedule().rounds()) {
+                throw new IllegalArgumentException("run " + run + " has " + parent.schedule().rounds() + " rounds, not "
+                        + last);
             }
             String id = id(parent);
             return switch (mode) {

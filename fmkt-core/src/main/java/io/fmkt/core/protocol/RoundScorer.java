@@ -41,7 +41,7 @@ public final class RoundScorer {
 
     public RoundEvaluated evaluate(RunLedger ledger, int round, ExperimentData data, Instant now) {
         List<RunLedger.ClientModel> models = new ArrayList<>();
-        for (int i = 0; i < ledger.config().clients(); i++) {
+        for (int i = 0; i < ledger.config().data().clients(); i++) {
             models.add(ledger.current(i, round));
         }
         return evaluate(ledger.runId(), round, ledger.config(), models, data, now);

@@ -44,8 +44,8 @@ public final class RunLedger {
     }
 
     private void checkClient(String what, int client) {
-        if (client >= config.clients()) {
-            throw new IllegalArgumentException(what + " " + client + " is outside 0.." + (config.clients() - 1)
+        if (client >= config.data().clients()) {
+            throw new IllegalArgumentException(what + " " + client + " is outside 0.." + (config.data().clients() - 1)
                     + " for run " + runId);
         }
     }
@@ -93,11 +93,11 @@ public final class RunLedger {
     }
 
     public List<PeerPair> schedule(int round) {
-        return PeerSchedule.pairs(config.seed(), round, config.clients(), config.pairs());
+        return PeerSchedule.pairs(config.schedule().seed(), round, config.data().clients(), config.schedule().pairs());
     }
 
     private PeerPair pairOf(int round, int receiver) {
-        if (round < 1 || round > config.rounds()) {
+        if (round < 1 || round > config.schedule().rounds()) {
             return null;
         }
         return schedule(round).stream().filter(p -> p.receiver() == receiver).findFirst().orElse(null);
@@ -118,7 +118,7 @@ public final class RunLedger {
      */
     public boolean complete(int round) {
         if (round == 0) {
-            for (int c = 0; c < config.clients(); c++) {
+            for (int c = 0; c < config.data().clients(); c++) {
                 if (model(0, c) == null) {
                     return false;
                 }
@@ -137,7 +137,7 @@ public final class RunLedger {
     /** The highest r such that rounds 0..r are complete; -1 if the initial models are not all in. */
     public int lastCompleteRound() {
         int r = -1;
-        while (r < config.rounds() && complete(r + 1)) {
+        while (r < config.schedule().rounds() && complete(r + 1)) {
             r++;
         }
         return r;

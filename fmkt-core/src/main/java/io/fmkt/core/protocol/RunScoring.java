@@ -96,7 +96,7 @@ public final class RunScoring {
         for (int r = evaluated.size() + 1; r <= last; r++) {
             List<RunLedger.ClientModel> models = new ArrayList<>();
             synchronized (ledger) {
-                for (int i = 0; i < run.config().clients(); i++) {
+                for (int i = 0; i < run.config().data().clients(); i++) {
                     models.add(ledger.current(i, r));
                 }
             }

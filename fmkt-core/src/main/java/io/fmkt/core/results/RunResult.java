@@ -48,7 +48,8 @@ public record RunResult(ExperimentConfig config, List<RoundSummary> rounds, List
      */
     public static RunResult ofLog(ExperimentConfig config, Collection<RoundEvaluated> evaluated,
             Collection<? extends WireMessage> outcomes, Collection<ModelPublished> models) {
-        List<RoundSummary> rounds = evaluated.stream().filter(e -> e.round() >= 1 && e.round() <= config.rounds())
+        int last = config.schedule().rounds();
+        List<RoundSummary> rounds = evaluated.stream().filter(e -> e.round() >= 1 && e.round() <= last)
                 .sorted(Comparator.comparingInt(RoundEvaluated::round)).map(RoundSummary::of).toList();
         Map<String, ModelPublished> updates = new HashMap<>();
         for (ModelPublished m : models) {
@@ -60,7 +61,7 @@ public record RunResult(ExperimentConfig config, List<RoundSummary> rounds, List
         for (WireMessage m : outcomes) {
             PairResult p = m instanceof FusionCompleted f ? PairResult.of(f, updates.get(f.round() + "/" + f.updater()))
                     : m instanceof PairSkipped s ? PairResult.of(s) : null;
-            if (p != null && p.round() <= config.rounds()) {
+            if (p != null && p.round() <= config.schedule().rounds()) {
                 first.putIfAbsent(((RoundMessage) m).round() + "/" + p.receiver(), p);
             }
         }
@@ -70,7 +71,7 @@ public record RunResult(ExperimentConfig config, List<RoundSummary> rounds, List
     }
 
     private static int scheduleIndex(ExperimentConfig c, PairResult p) {
-        int i = PeerSchedule.pairs(c.seed(), p.round(), c.clients(), c.pairs())
+        int i = PeerSchedule.pairs(c.schedule().seed(), p.round(), c.data().clients(), c.schedule().pairs())
                 .indexOf(new PeerPair(p.updater(), p.receiver()));
         return i < 0 ? Integer.MAX_VALUE : i;
     }

@@ -6,13 +6,13 @@ import ai.djl.ndarray.NDManager;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.numerics.NumericsSetup;
 import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.round.KeepPolicy;
 import io.fmkt.core.round.PeerPair;
 import io.fmkt.core.round.PeerSchedule;
 import io.fmkt.core.train.Evaluator;
 import io.fmkt.core.train.ExperimentData;
-import io.fmkt.core.train.FusionResult;
 import io.fmkt.core.train.Fusion;
-import io.fmkt.core.train.KeepPolicy;
+import io.fmkt.core.train.FusionResult;
 import io.fmkt.core.train.RoundSteps;
 import io.fmkt.core.train.TrainResult;
 import java.util.ArrayList;
@@ -31,20 +31,22 @@ public final class Simulator {
     }
 
     public static List<RoundSummary> run(ExperimentConfig c, ExperimentData data, Consumer<RoundSummary> onRound) {
-        NumericsSetup.apply(c.numericsMode()); // before the first tensor: libtorch reads it once
+        NumericsSetup.apply(c.numerics()); // before the first tensor: libtorch reads it once
         Fusion fusion = Fusion.of(c);
         List<RoundSummary> rounds = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
-            ResNetModel[] models = new ResNetModel[c.clients()];
-            double[] accuracy = new double[c.clients()];
+            ResNetModel[] models = new ResNetModel[c.data().clients()];
+            double[] accuracy = new double[c.data().clients()];
             for (int i = 0; i < models.length; i++) {
-                models[i] = ResNetModel.initialised(manager, c.width(), 10, ResNetModel.initSeed(c.seed(), i));
+                models[i] = ResNetModel.initialised(manager, c.width(), 10, ResNetModel.initSeed(c.schedule().seed(),
+                        i));
                 accuracy[i] = Double.NaN;
             }
-            for (int r = 1; r <= c.rounds(); r++) {
+            for (int r = 1; r <= c.schedule().rounds(); r++) {
                 long t0 = System.nanoTime();
-                List<PeerPair> schedule = PeerSchedule.pairs(c.seed(), r, c.clients(), c.pairs());
-                boolean[] changed = new boolean[c.clients()];
+                List<PeerPair> schedule = PeerSchedule.pairs(c.schedule().seed(), r, c.data().clients(),
+                        c.schedule().pairs());
+                boolean[] changed = new boolean[c.data().clients()];
                 TrainResult[] local = new TrainResult[schedule.size()];
                 for (int k = 0; k < schedule.size(); k++) {
                     int u = schedule.get(k).updater();

@@ -23,12 +23,6 @@ public final class BatchStream {
      * The one check of a training batch size, for local training, fusion and the config: BatchNorm
      * cannot normalise over one sample.
      */
-    public static void checkBatchSize(int batchSize) {
-        if (batchSize < 2) {
-            throw new IllegalArgumentException("batch size must be >= 2 (BatchNorm), got " + batchSize);
-        }
-    }
-
     /**
      * Index batches of one epoch. A trailing batch of a single image is dropped: BatchNorm cannot
      * normalise over one sample.

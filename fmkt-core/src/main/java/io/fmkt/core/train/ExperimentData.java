@@ -28,9 +28,9 @@ public record ExperimentData(Partition partition, ImageSet[] shards, ImageSet te
         if (c.synthetic()) {
             return of(c, synthetic(c));
         }
-        Path p = Path.of(c.data());
-        if (c.dataSha256() != null) {
-            DataRoot.requireLocal(p, new DataRoot(null).digest(p), c.dataSha256());
+        Path p = Path.of(c.data().name());
+        if (c.data().sha256() != null) {
+            DataRoot.requireLocal(p, new DataRoot(null).digest(p), c.data().sha256());
         }
         return of(c, CifarReader.read(p));
     }
@@ -41,29 +41,30 @@ public record ExperimentData(Partition partition, ImageSet[] shards, ImageSet te
      * @throws DataRoot.RefusedException if the name or the digest is refused
      */
     public static ExperimentData load(ExperimentConfig c, DataRoot root) throws IOException {
-        return of(c, c.synthetic() ? synthetic(c) : CifarReader.read(root.resolve(c.data(), c.dataSha256())));
+        return of(c, c.synthetic() ? synthetic(c) : CifarReader.read(root.resolve(c.data().name(), c.data().sha256())));
     }
 
     private static CifarData synthetic(ExperimentConfig c) {
-        return SyntheticCifar.generate(c.seed(), c.syntheticTrainPerBatch(), c.syntheticTest());
+        return SyntheticCifar.generate(c.schedule().seed(), c.data().syntheticTrainPerBatch(),
+                c.data().syntheticTest());
     }
 
     public static ExperimentData of(ExperimentConfig c, CifarData raw) {
-        Partitioner p = Partitioners.parse(c.partition());
-        if (c.perClientCap() > 0) {
-            p = p.capped(c.perClientCap());
+        Partitioner p = Partitioners.parse(c.data().partition());
+        if (c.data().perClientCap() > 0) {
+            p = p.capped(c.data().perClientCap());
         }
-        Partition partition = p.split(raw.train(), c.clients(), c.seed());
-        ImageSet[] shards = new ImageSet[c.clients()];
+        Partition partition = p.split(raw.train(), c.data().clients(), c.schedule().seed());
+        ImageSet[] shards = new ImageSet[c.data().clients()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = raw.train().select(partition.indicesOf(i));
             if (shards[i].size() < 2) {
                 throw new IllegalArgumentException("client " + i + " holds " + shards[i].size()
-                        + " training images under " + c.partition() + "; every client needs at least 2");
+                        + " training images under " + c.data().partition() + "; every client needs at least 2");
             }
         }
-        ImageSet test = c.testCap() > 0 ? raw.test().head(c.testCap()) : raw.test();
+        ImageSet test = c.data().testCap() > 0 ? raw.test().head(c.data().testCap()) : raw.test();
         return new ExperimentData(partition, shards, test,
-                io.fmkt.core.codec.FeatureSnapshot.probe(raw.test(), c.probeImages(), c.seed()));
+                io.fmkt.core.codec.FeatureSnapshot.probe(raw.test(), c.data().probeImages(), c.schedule().seed()));
     }
 }

@@ -3,16 +3,14 @@ package io.fmkt.core.train;
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.round.ExperimentConfig;
-import java.util.List;
+import io.fmkt.core.round.FusionMethod;
 import java.util.SplittableRandom;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * How a receiver combines the received model with its own: one class per method, as Flower's
  * {@code strategy/} package does. The simulator, the fusion worker and the replay call
- * {@link #fuse} and never ask which method they hold. A new method is one class implementing this
- * plus one line in {@link #METHODS}.
+ * {@link #fuse} and never ask which method they hold. A new method is one class implementing this,
+ * one {@link FusionMethod} constant and one case in {@link #of} (the compiler asks for it).
  */
 public interface Fusion {
 
@@ -26,31 +24,11 @@ public interface Fusion {
      */
     FusionResult fuse(ResNetModel own, ResNetModel received, ImageSet receiverData, SplittableRandom rng);
 
-    /** What the dashboard calls this setting: the distilled stages, or the method's own name. */
-    String label();
-
-    /** A method by its config name ({@code fusion = ...}) and how to build it from a config. */
-    record Method(String name, Function<ExperimentConfig, Fusion> make) {
-    }
-
-    /** The one place a config's {@code fusion} value becomes a strategy. */
-    List<Method> METHODS = List.of(
-            new Method(MutualDistillation.NAME, c -> new MutualDistillation(RoundSteps.fusionSettings(c))),
-            new Method(ParameterAveraging.NAME, c -> new ParameterAveraging()));
-
-    /** The strategy {@code config} names. */
+    /** The strategy {@code config} names: the one place a config's fusion method becomes a strategy. */
     static Fusion of(ExperimentConfig config) {
-        return method(config.fusion()).make().apply(config);
-    }
-
-    /** The method called {@code name} (case-insensitive). */
-    static Method method(String name) {
-        for (Method m : METHODS) {
-            if (m.name().equalsIgnoreCase(name)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("unknown fusion method '" + name + "' (expected "
-                + METHODS.stream().map(Method::name).collect(Collectors.joining(" or ")) + ")");
+        return switch (config.fusion().method()) {
+            case FMKT -> new MutualDistillation(FusionSettings.of(config));
+            case AVERAGE -> new ParameterAveraging();
+        };
     }
 }

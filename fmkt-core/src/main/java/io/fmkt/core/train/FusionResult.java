@@ -1,5 +1,7 @@
 package io.fmkt.core.train;
 
+import io.fmkt.core.round.KeepPolicy;
+
 /**
  * The outcome of one fusion, by any {@link Fusion} method.
  *

@@ -1,35 +1,32 @@
 package io.fmkt.core.train;
 
-import io.fmkt.core.loss.FeatureNorm;
 import io.fmkt.core.loss.FmktLoss;
-import io.fmkt.core.loss.LogitKd;
-import io.fmkt.core.model.StageSelection;
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.round.FusionConfig;
+import io.fmkt.core.round.SgdSettings;
+import io.fmkt.core.round.TrainingConfig;
 
 /**
- * How a receiver fuses a received model with its own (the FM-kt hyperparameters).
+ * What a mutual distillation needs: the config's fusion part (checked when the config was built)
+ * and the optimiser settings a fusion shares with local training.
  *
- * @param layerWeights w_1..w_4 (one per stage; only the selected stages are used)
- * @param holdoutFraction share of the receiver's data held out to pick a model under {@link KeepPolicy#BEST}
+ * @param sgd the fusion's optimiser: its own learning rate, local training's other settings
  */
-public record FusionSettings(StageSelection layers, double[] layerWeights, FeatureNorm norm, double temperature,
-        double alpha, double beta, int epochs, int batchSize, SgdSettings sgd, KeepPolicy keep, boolean augment,
-        double holdoutFraction) {
+public record FusionSettings(FusionConfig fusion, int batchSize, SgdSettings sgd, boolean augment) {
 
     public FusionSettings {
-        layerWeights = layerWeights.clone();
-        FmktLoss.checkWeights(alpha, beta, layerWeights);
-        LogitKd.checkTemperature(temperature);
-        if (epochs < 0) {
-            throw new IllegalArgumentException("fusion epochs must be >= 0, got " + epochs);
-        }
-        BatchStream.checkBatchSize(batchSize);
-        if (holdoutFraction <= 0 || holdoutFraction >= 1) {
-            throw new IllegalArgumentException("hold-out fraction must be in (0, 1), got " + holdoutFraction);
-        }
+        java.util.Objects.requireNonNull(fusion, "fusion");
+        java.util.Objects.requireNonNull(sgd, "sgd");
+        TrainingConfig.checkBatchSize(batchSize);
+    }
+
+    public static FusionSettings of(ExperimentConfig c) {
+        TrainingConfig t = c.training();
+        return new FusionSettings(c.fusion(), t.batchSize(), t.sgd(c.fusion().learningRate()), t.augment());
     }
 
     public FmktLoss loss() {
-        return new FmktLoss(alpha, temperature, beta, layers, layerWeights, norm);
+        return new FmktLoss(fusion.alpha(), fusion.temperature(), fusion.beta(), fusion.layers(),
+                fusion.layerWeights(), fusion.norm());
     }
-
 }

@@ -7,21 +7,12 @@ import ai.djl.training.GradientCollector;
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.loss.CrossEntropy;
 import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.round.TrainingConfig;
 import java.util.SplittableRandom;
 
 /** Local training of one client's model on its own data: plain cross-entropy with SGD. */
 public final class LocalTrainer {
     private LocalTrainer() {
-    }
-
-    /** @param augment apply the standard CIFAR crop-and-flip augmentation */
-    public record Settings(int epochs, int batchSize, SgdSettings sgd, boolean augment) {
-        public Settings {
-            if (epochs < 0) {
-                throw new IllegalArgumentException("local epochs must be >= 0, got " + epochs);
-            }
-            BatchStream.checkBatchSize(batchSize);
-        }
     }
 
     /**
@@ -30,7 +21,7 @@ public final class LocalTrainer {
      *
      * @param rng the client's stream for this round: shuffles and augmentation
      */
-    public static TrainResult train(ResNetModel model, ImageSet data, Settings s, SplittableRandom rng) {
+    public static TrainResult train(ResNetModel model, ImageSet data, TrainingConfig s, SplittableRandom rng) {
         long start = System.nanoTime();
         double lossSum = 0;
         double firstEpochLoss = Double.NaN;

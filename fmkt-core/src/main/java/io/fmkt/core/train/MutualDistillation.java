@@ -8,6 +8,7 @@ import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.loss.FmktLoss;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.model.StageOutputs;
+import io.fmkt.core.round.KeepPolicy;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -22,19 +23,10 @@ import java.util.SplittableRandom;
  * The sum is formed by {@link FmktLoss#computeMutual}, which computes each feature-map term once.
  */
 public final class MutualDistillation implements Fusion {
-    /** The config's {@code fusion} value for this method. */
-    public static final String NAME = "fmkt";
-
     private final FusionSettings s;
 
     public MutualDistillation(FusionSettings settings) {
         this.s = settings;
-    }
-
-    /** The distilled stages ({@code none} for logit-only KD). */
-    @Override
-    public String label() {
-        return s.layers().toString();
     }
 
     /**
@@ -46,8 +38,8 @@ public final class MutualDistillation implements Fusion {
         long start = System.nanoTime();
         ImageSet train = receiverData;
         ImageSet holdout = null;
-        if (s.keep() == KeepPolicy.BEST) {
-            ImageSet[] split = holdOut(receiverData, s.holdoutFraction(), rng);
+        if (s.fusion().keep() == KeepPolicy.BEST) {
+            ImageSet[] split = holdOut(receiverData, s.fusion().holdoutFraction(), rng);
             train = split[0];
             holdout = split[1];
         }
@@ -66,7 +58,7 @@ public final class MutualDistillation implements Fusion {
         try (NDManager batchManager = NDManager.newBaseManager();
              Sgd sgdA = new Sgd(own.parameters(), s.sgd());
              Sgd sgdB = new Sgd(received.parameters(), s.sgd())) {
-            for (int epoch = 0; epoch < s.epochs(); epoch++) {
+            for (int epoch = 0; epoch < s.fusion().epochs(); epoch++) {
                 double sumA = 0;
                 double sumB = 0;
                 double sumCe = 0;
@@ -101,7 +93,7 @@ public final class MutualDistillation implements Fusion {
                         if (!Float.isFinite(la) || !Float.isFinite(lb)) {
                             sgdA.discardGradients();
                             sgdB.discardGradients();
-                            return new FusionResult(s.keep(), steps, images, seconds(start),
+                            return new FusionResult(s.fusion().keep(), steps, images, seconds(start),
                                     new FusionLosses(lossAFirst, la, lossBFirst, lb, ce, kd, fmFirst, fm2d(fm)), null,
                                     "non-finite fusion loss at epoch " + epoch + " step " + steps
                                             + " (L_a=" + la + ", L_b=" + lb + ", ce_a=" + ce + ", kd_a=" + kd
@@ -141,9 +133,9 @@ public final class MutualDistillation implements Fusion {
         }
         String failure = !Weights.allFinite(own) ? "non-finite weights in the receiver's model after fusion"
                 : !Weights.allFinite(received) ? "non-finite weights in the received model after fusion" : null;
-        KeepPolicy kept = s.keep();
+        KeepPolicy kept = s.fusion().keep();
         double[] holdoutAcc = null;
-        if (failure == null && s.keep() == KeepPolicy.BEST) {
+        if (failure == null && s.fusion().keep() == KeepPolicy.BEST) {
             double accOwn = Evaluator.evaluate(own, holdout, s.batchSize()).percent();
             double accReceived = Evaluator.evaluate(received, holdout, s.batchSize()).percent();
             holdoutAcc = new double[] {accOwn, accReceived};

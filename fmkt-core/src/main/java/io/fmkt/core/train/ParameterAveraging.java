@@ -2,6 +2,7 @@ package io.fmkt.core.train;
 
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.round.KeepPolicy;
 import java.util.SplittableRandom;
 
 /**
@@ -10,15 +11,6 @@ import java.util.SplittableRandom;
  * training, so the result carries no loss trace.
  */
 public final class ParameterAveraging implements Fusion {
-    /** The config's {@code fusion} value for this method. */
-    public static final String NAME = "average";
-
-    /** Parameter averaging is its own setting on the dashboard, not "none". */
-    @Override
-    public String label() {
-        return NAME;
-    }
-
     /**
      * Writes the mean into {@code own}; the result says the receiver keeps its (now averaged) own
      * model. Uses neither the data nor the random stream.

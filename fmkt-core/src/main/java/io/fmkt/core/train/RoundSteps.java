@@ -1,9 +1,7 @@
 package io.fmkt.core.train;
 
 import io.fmkt.core.data.ImageSet;
-import io.fmkt.core.loss.FeatureNorm;
 import io.fmkt.core.model.ResNetModel;
-import io.fmkt.core.model.StageSelection;
 import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.round.Seeds;
 
@@ -16,21 +14,10 @@ public final class RoundSteps {
     private RoundSteps() {
     }
 
-    public static LocalTrainer.Settings localSettings(ExperimentConfig c) {
-        return new LocalTrainer.Settings(c.localEpochs(), c.batchSize(),
-                new SgdSettings(c.learningRate(), c.momentum(), c.weightDecay(), c.maxGradNorm()), c.augment());
-    }
-
-    public static FusionSettings fusionSettings(ExperimentConfig c) {
-        return new FusionSettings(StageSelection.parse(c.layers()), c.layerWeights(), FeatureNorm.parse(c.norm()),
-                c.temperature(), c.alpha(), c.beta(), c.fusionEpochs(), c.batchSize(),
-                new SgdSettings(c.fusionLearningRate(), c.momentum(), c.weightDecay(), c.maxGradNorm()),
-                KeepPolicy.parse(c.keep()), c.augment(), c.holdoutFraction());
-    }
-
     /** An updater's local update: trains {@code model} in place on the client's own data. */
     public static TrainResult localUpdate(ExperimentConfig c, int round, int client, ResNetModel model, ImageSet data) {
-        return LocalTrainer.train(model, data, localSettings(c), Seeds.rng(c.seed(), Seeds.Purpose.LOCAL_SHUFFLE, round,
+        return LocalTrainer.train(model, data, c.training(), Seeds.rng(c.schedule().seed(),
+                Seeds.Purpose.LOCAL_SHUFFLE, round,
                 client));
     }
 
@@ -40,7 +27,8 @@ public final class RoundSteps {
      */
     public static FusionResult fuse(ExperimentConfig c, Fusion fusion, int round, int receiver, ResNetModel own,
             ResNetModel received, ImageSet receiverData) {
-        return fusion.fuse(own, received, receiverData, Seeds.rng(c.seed(), Seeds.Purpose.FUSION_SHUFFLE, round,
+        return fusion.fuse(own, received, receiverData, Seeds.rng(c.schedule().seed(), Seeds.Purpose.FUSION_SHUFFLE,
+                round,
                 receiver));
     }
 }

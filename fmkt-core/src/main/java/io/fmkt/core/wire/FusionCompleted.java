@@ -1,10 +1,10 @@
 package io.fmkt.core.wire;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fmkt.core.round.KeepPolicy;
 import io.fmkt.core.round.PeerPair;
 import io.fmkt.core.train.FusionLosses;
 import io.fmkt.core.train.FusionResult;
-import io.fmkt.core.train.KeepPolicy;
 
 /**
  * A fusion finished, successfully or not. On failure (a non-finite loss or weight) nothing is

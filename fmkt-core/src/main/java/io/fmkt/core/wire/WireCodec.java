@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fmkt.core.round.ConfigJson;
+import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.wire.WireException.Reason;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
@@ -182,6 +184,9 @@ public final class WireCodec {
                 if (!c.isAnnotationPresent(Nullable.class) && !hasDefault(c)) {
                     throw WireException.missing(path, where);
                 }
+            } else if (c.getType() == ExperimentConfig.class && v.isObject()) {
+                // An old flat config is checked in the grouped shape it is read in (ConfigJson).
+                requireFields(ConfigJson.grouped((ObjectNode) v), c.getType(), path + ".", where);
             } else if (c.getType().isRecord() && v.isObject()) {
                 requireFields(v, c.getType(), path + ".", where);
             }

@@ -121,15 +121,15 @@ class DataRootTest {
         io.fmkt.core.wire.WireCodec codec = new io.fmkt.core.wire.WireCodec();
         ExperimentConfig named = ExperimentConfig.builder().data("d.tar.gz").dataSha256("b".repeat(64)).build();
         io.fmkt.core.wire.RunStarted run = io.fmkt.core.wire.RunStarted.of("run-d", named, java.time.Instant.EPOCH);
-        assertThat(codec.decode(codec.encode(run), io.fmkt.core.wire.RunStarted.class).config().dataSha256())
+        assertThat(codec.decode(codec.encode(run), io.fmkt.core.wire.RunStarted.class).config().data().sha256())
                 .isEqualTo("b".repeat(64));
 
         io.fmkt.core.wire.RunStarted synthetic = io.fmkt.core.wire.RunStarted.of("run-s", ExperimentConfig.defaults(),
                 java.time.Instant.EPOCH);
         String json = new String(codec.encode(synthetic), StandardCharsets.UTF_8);
-        assertThat(json).doesNotContain("dataSha256"); // older readers and config.json files stay as they were
+        assertThat(json).doesNotContain("sha256"); // a synthetic run names no digest
         assertThat(codec.decode(json.getBytes(StandardCharsets.UTF_8), io.fmkt.core.wire.RunStarted.class).config()
-                .dataSha256()).isNull();
+                .data().sha256()).isNull();
     }
 
     private static String sha256(byte[] b) throws Exception {

@@ -48,7 +48,7 @@ class NumericsTest {
         ObjectNode node = (ObjectNode) json.readTree(codec.encode(run));
         assertThat(((ObjectNode) node.get("config")).remove("numerics").asText()).isEqualTo("portable");
         RunStarted old = codec.decode(json.writeValueAsBytes(node), RunStarted.class);
-        assertThat(old.config().numericsMode()).isEqualTo(Numerics.NATIVE);
+        assertThat(old.config().numerics()).isEqualTo(Numerics.NATIVE);
     }
 
     @Test

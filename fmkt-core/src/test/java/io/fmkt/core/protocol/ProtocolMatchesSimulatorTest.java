@@ -108,12 +108,13 @@ class ProtocolMatchesSimulatorTest {
         long distinctFused = o.log().stream().filter(m -> m instanceof FusionCompleted f && f.ok())
                 .map(m -> ((FusionCompleted) m).fused().sha256()).distinct().count();
         // each redelivered request produced a byte-identical model (same content address)
-        assertThat(fused).isEqualTo(2L * config.rounds());
-        assertThat(distinctFused).isEqualTo(config.rounds());
+        assertThat(fused).isEqualTo(2L * config.schedule().rounds());
+        assertThat(distinctFused).isEqualTo(config.schedule().rounds());
         // each distinct model was scored once, not every client every round
         long distinctScored = o.rounds().stream().flatMap(r -> java.util.Arrays.stream(r.modelDigests()))
                 .distinct().count();
-        assertThat(o.scored()).isEqualTo((int) distinctScored).isLessThan(config.clients() * config.rounds());
+        assertThat(o.scored()).isEqualTo((int) distinctScored)
+                .isLessThan(config.data().clients() * config.schedule().rounds());
         assertThat(o.log().stream().filter(m -> m instanceof PairSkipped)).isEmpty();
     }
 
@@ -204,7 +205,7 @@ class ProtocolMatchesSimulatorTest {
         after.stream().filter(m -> m instanceof RoundMessage).forEach(m -> ledger.record((RoundMessage) m));
         RoundScorer scorer = new RoundScorer(store);
         List<RoundEvaluated> rounds = new ArrayList<>();
-        for (int r = 1; r <= config.rounds(); r++) {
+        for (int r = 1; r <= config.schedule().rounds(); r++) {
             rounds.add(scorer.evaluate(ledger, r, data, now));
         }
         assertMatchesSimulator(rounds);

@@ -53,8 +53,7 @@ class ReplayTest {
         for (RoundEvaluated e : same) {
             assertThat(e.perClient()).containsExactly(l.evaluated().get(e.round()).perClient());
         }
-        ExperimentConfig stage1 = config.withFusion("1", config.beta(), config.temperature(), config.keep(),
-                config.norm());
+        ExperimentConfig stage1 = config.toBuilder().layers("1").build();
         List<RoundEvaluated> other = Replay.refuse(l, "run-test-l1", stage1, new ModelStore(objects), data, 1, 3);
         boolean anyDifferent = false;
         for (RoundEvaluated e : other) {

@@ -41,14 +41,15 @@ public class SimulatorTest {
         assertThat(rounds).hasSize(3);
         double[] prev = null;
         for (RoundSummary r : rounds) {
-            var pair = PeerSchedule.pairs(c.seed(), r.round(), c.clients(), c.pairs()).get(0);
+            var pair = PeerSchedule.pairs(c.schedule().seed(), r.round(), c.data().clients(),
+                    c.schedule().pairs()).get(0);
             assertThat(r.pairs()).singleElement().satisfies(p -> {
                 assertThat(p.updater()).isEqualTo(pair.updater());
                 assertThat(p.receiver()).isEqualTo(pair.receiver());
                 assertThat(p.fused()).isTrue();
             });
             if (prev != null) {
-                for (int i = 0; i < c.clients(); i++) {
+                for (int i = 0; i < c.data().clients(); i++) {
                     if (i != pair.updater() && i != pair.receiver()) {
                         assertThat(r.perClient()[i]).as("client %d untouched in round %d", i, r.round())
                                 .isEqualTo(prev[i]);
@@ -59,12 +60,13 @@ public class SimulatorTest {
         }
         // Clients never scheduled keep their initial model: the cached score equals a fresh one.
         try (NDManager m = NDManager.newBaseManager()) {
-            for (int i = 0; i < c.clients(); i++) {
+            for (int i = 0; i < c.data().clients(); i++) {
                 final int client = i;
                 boolean touched = rounds.stream().flatMap(r -> r.pairs().stream())
                         .anyMatch(p -> p.updater() == client || p.receiver() == client);
                 if (!touched) {
-                    try (ResNetModel init = ResNetModel.initialised(m, c.width(), 10, ResNetModel.initSeed(c.seed(), i))) {
+                    try (ResNetModel init = ResNetModel.initialised(m, c.width(), 10,
+                            ResNetModel.initSeed(c.schedule().seed(), i))) {
                         assertThat(rounds.get(2).perClient()[i])
                                 .isEqualTo(Evaluator.evaluate(init, data.test(), 256).percent());
                     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import io.fmkt.core.data.CifarData;
 import io.fmkt.core.data.SyntheticCifar;
 import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.round.TrainingConfig;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,8 @@ class LocalTrainerTest {
         data = SyntheticCifar.generate(3, 160, 400);
     }
 
-    static LocalTrainer.Settings settings(int epochs, double lr) {
-        return new LocalTrainer.Settings(epochs, 32, new SgdSettings(lr, 0.9, 5e-4, 5), true);
+    static TrainingConfig settings(int epochs, double lr) {
+        return new TrainingConfig(epochs, 32, lr, 0.9, 5e-4, 5, true);
     }
 
     @Test
@@ -49,7 +50,7 @@ class LocalTrainerTest {
     @Test
     void divergenceIsReportedNotHidden() {
         try (NDManager m = NDManager.newBaseManager(); ResNetModel model = ResNetModel.initialised(m, 2, 10, 1)) {
-            LocalTrainer.Settings wild = new LocalTrainer.Settings(2, 32, new SgdSettings(1e30, 0.9, 0, 0), false);
+            TrainingConfig wild = new TrainingConfig(2, 32, 1e30, 0.9, 0, 0, false);
             TrainResult r = LocalTrainer.train(model, data.train().head(320), wild, new SplittableRandom(1));
             assertThat(r.ok()).isFalse();
             assertThat(r.failure()).containsPattern("non-finite (training loss|weights)");

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.data.SyntheticCifar;
 import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.round.KeepPolicy;
+import io.fmkt.core.round.TrainingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +33,7 @@ class MemoryStabilityTest {
     @Test
     void residentMemoryStaysFlatOver300Steps() throws IOException {
         ImageSet data = SyntheticCifar.generate(5, 64, 0).train(); // 320 images = 10 steps of 32
-        LocalTrainer.Settings local = new LocalTrainer.Settings(10, 32,
-                new SgdSettings(0.01, 0.9, 5e-4, 5), true);
+        TrainingConfig local = new TrainingConfig(10, 32, 0.01, 0.9, 5e-4, 5, true);
         FusionSettings fusion = MutualDistillationTest.settings("all", 2, KeepPolicy.RECEIVED, 0.01);
         try (NDManager m = NDManager.newBaseManager();
              ResNetModel a = ResNetModel.initialised(m, 8, 10, 1);

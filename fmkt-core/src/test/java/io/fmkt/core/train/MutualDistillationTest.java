@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import io.fmkt.core.data.CifarData;
 import io.fmkt.core.data.SyntheticCifar;
-import io.fmkt.core.loss.FeatureNorm;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.model.StageSelection;
+import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.round.KeepPolicy;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,8 +22,8 @@ class MutualDistillationTest {
     }
 
     static FusionSettings settings(String layers, int epochs, KeepPolicy keep, double lr) {
-        return new FusionSettings(StageSelection.parse(layers), new double[] {1, 1, 1, 1}, FeatureNorm.NONE, 3, 1, 1,
-                epochs, 32, new SgdSettings(lr, 0.9, 5e-4, 5), keep, true, 0.2);
+        return FusionSettings.of(ExperimentConfig.builder().layers(layers).fusionEpochs(epochs).batchSize(32)
+                .fusionLearningRate(lr).keep(keep).holdoutFraction(0.2).build());
     }
 
     @Test
@@ -82,8 +83,9 @@ class MutualDistillationTest {
         try (NDManager m = NDManager.newBaseManager();
              ResNetModel a = ResNetModel.initialised(m, 2, 10, 1);
              ResNetModel b = ResNetModel.initialised(m, 2, 10, 2)) {
-            FusionSettings wild = new FusionSettings(StageSelection.ALL, new double[] {1, 1, 1, 1}, FeatureNorm.NONE, 3,
-                    1, 1, 3, 32, new SgdSettings(1e30, 0.9, 0, 0), KeepPolicy.RECEIVED, false, 0.1);
+            FusionSettings wild = FusionSettings.of(ExperimentConfig.builder().layers(StageSelection.ALL)
+                    .fusionEpochs(3).batchSize(32).fusionLearningRate(1e30).weightDecay(0).maxGradNorm(0).augment(false)
+                    .build());
             FusionResult r = new MutualDistillation(wild).fuse(a, b, data.train().head(128), new SplittableRandom(1));
             assertThat(r.ok()).isFalse();
             assertThat(r.failure()).contains("non-finite");

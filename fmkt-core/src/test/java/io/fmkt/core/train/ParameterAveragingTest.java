@@ -9,6 +9,7 @@ import io.fmkt.core.round.ExperimentConfig;
 import io.fmkt.core.results.RoundSummary;
 import io.fmkt.core.simulator.Simulator;
 import io.fmkt.core.simulator.SimulatorTest;
+import io.fmkt.core.round.KeepPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -64,9 +65,8 @@ class ParameterAveragingTest {
     }
 
     @Test
-    void configRejectsUnknownMethodsAndOlderLogsDefaultToFmkt() {
+    void configRejectsUnknownMethods() {
         assertThatThrownBy(() -> ExperimentConfig.builder().fusion("fedavg").build())
                 .hasMessageContaining("unknown fusion method 'fedavg'");
-        assertThat(ExperimentConfig.builder().fusion(null).build().fusion()).isEqualTo("fmkt");
     }
 }

@@ -1,6 +1,15 @@
 package io.fmkt.core.wire;
 
+import io.fmkt.core.loss.FeatureNorm;
+import io.fmkt.core.model.StageSelection;
+import io.fmkt.core.numerics.Numerics;
+import io.fmkt.core.round.DataConfig;
 import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.round.FusionConfig;
+import io.fmkt.core.round.FusionMethod;
+import io.fmkt.core.round.KeepPolicy;
+import io.fmkt.core.round.ScheduleConfig;
+import io.fmkt.core.round.TrainingConfig;
 import io.fmkt.core.train.FusionLosses;
 import java.time.Instant;
 import java.util.List;
@@ -21,10 +30,12 @@ final class Samples {
 
     /** Defaults with doubles that do not survive a careless text round trip, and a seed beyond 2^53. */
     static ExperimentConfig config() {
-        return new ExperimentConfig("synthetic", 10, 3, 100, "segment:8", 500, 0, 16, 9_007_199_254_740_993L,
-                1, 2, 64, 0.1 + 0.2, 0.05, 0.9, 5e-4, 0.0, true,
-                "1,3", new double[] {1, Math.PI, Double.MIN_VALUE, -0.0}, "l2", 3, 1e-300, 1.0 / 3,
-                "best", 0.1, 32, 400, 1000, "fmkt", "portable", null);
+        return new ExperimentConfig(new DataConfig("synthetic", null, 10, "segment:8", 500, 0, 32, 400, 1000), 16,
+                new TrainingConfig(1, 64, 0.1 + 0.2, 0.9, 5e-4, 0.0, true),
+                new FusionConfig(FusionMethod.FMKT, 2, 0.05, new StageSelection(new int[] {1, 3}),
+                        new double[] {1, Math.PI, Double.MIN_VALUE, -0.0}, FeatureNorm.L2, 3, 1e-300, 1.0 / 3,
+                        KeepPolicy.BEST, 0.1),
+                new ScheduleConfig(100, 3, 9_007_199_254_740_993L), Numerics.PORTABLE);
     }
 
     static RunStarted runStarted() {

@@ -154,8 +154,11 @@ class WireCodecErrorsTest {
             assertThat(failure(edited(Samples.modelPublished(), n -> obj(n, "weights").remove("sha256"))))
                     .hasMessage("missing required field 'weights.sha256' in model-published")
                     .extracting(WireException::field).isEqualTo("weights.sha256");
-            assertThat(failure(edited(Samples.runStarted(), n -> obj(n, "config").remove("layerWeights"))))
-                    .hasMessage("missing required field 'config.layerWeights' in run-started");
+            assertThat(failure(edited(Samples.runStarted(), n -> obj(obj(n, "config"),
+                    "fusion").remove("layerWeights"))))
+                    .hasMessage("missing required field 'config.fusion.layerWeights' in run-started");
+            assertThat(failure(edited(Samples.runStarted(), n -> obj(n, "config").remove("schedule"))))
+                    .hasMessage("missing required field 'config.schedule' in run-started");
             assertThat(failure(edited(Samples.fusionCompleted(), n -> obj(n, "losses").remove("fmLast"))))
                     .hasMessage("missing required field 'losses.fmLast' in fusion-completed");
         }
@@ -244,9 +247,10 @@ class WireCodecErrorsTest {
 
         @Test
         void nestedExperimentConfigValidation() {
-            assertInvalid(edited(Samples.runStarted(), n -> obj(n, "config").put("clients", 1)), "config",
-                    "invalid config: invalid experiment config: clients must be >= 2, got 1; "
-                            + "pairs must be in 1..clients/2 (0), got 3");
+            assertInvalid(edited(Samples.runStarted(), n -> obj(obj(n, "config"), "data").put("clients", 1)),
+                    "config", "invalid config: clients must be >= 2, got 1");
+            assertInvalid(edited(Samples.runStarted(), n -> obj(obj(n, "config"), "data").put("clients", 4)),
+                    "config", "invalid config: invalid experiment config: pairs must be in 1..clients/2 (2), got 3");
         }
 
         @Test

@@ -79,11 +79,12 @@ class WireCodecRoundTripTest {
     void nestedConfigDoublesAndLongSeedAreExact() {
         RunStarted back = codec.decode(codec.encode(Samples.runStarted()), RunStarted.class);
         var c = back.config();
-        assertThat(c.seed()).isEqualTo(9_007_199_254_740_993L);
-        assertThat(c.learningRate()).isEqualTo(0.1 + 0.2);
-        assertThat(c.layerWeights()).containsExactly(1, Math.PI, Double.MIN_VALUE, -0.0);
-        assertThat(Double.doubleToRawLongBits(c.layerWeights()[3])).isEqualTo(Double.doubleToRawLongBits(-0.0));
-        assertThat(c.alpha()).isEqualTo(1e-300);
+        assertThat(c.schedule().seed()).isEqualTo(9_007_199_254_740_993L);
+        assertThat(c.training().learningRate()).isEqualTo(0.1 + 0.2);
+        assertThat(c.fusion().layerWeights()).containsExactly(1, Math.PI, Double.MIN_VALUE, -0.0);
+        assertThat(Double.doubleToRawLongBits(c.fusion().layerWeights()[3]))
+                .isEqualTo(Double.doubleToRawLongBits(-0.0));
+        assertThat(c.fusion().alpha()).isEqualTo(1e-300);
     }
 
     @Test

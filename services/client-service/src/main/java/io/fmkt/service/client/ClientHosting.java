@@ -108,14 +108,14 @@ final class ClientHosting {
         }
         if (!gained.isEmpty()) {
             LOG.infof("run %s: hosting clients %s of %d (taken up %s); %d events already logged, rounds 0..%d complete",
-                    run.runId(), hosted(run.runId()), run.config().clients(), gained, logged.size(),
+                    run.runId(), hosted(run.runId()), run.config().data().clients(), gained, logged.size(),
                     mine.values().iterator().next().ledger().lastCompleteRound());
         }
         publish.accept(out);
     }
 
     private Set<Integer> clientsOf(int slot, RunStarted run) {
-        int clients = run.config().clients(); // already within limits
+        int clients = run.config().data().clients(); // already within limits
         return slot == STATIC ? settings.hostedClients(clients) : ClientSettings.clientsOfSlot(slot, slotCount, clients);
     }
 

@@ -47,7 +47,7 @@ class ClientFlowTest {
         RunStarted started = RunStarted.of(run, c, Instant.now());
         KafkaProbe.send(bootstrap, Topics.RUNS, Topics.keyOf(started), CODEC.encode(started));
 
-        PeerPair pair = PeerSchedule.pairs(c.seed(), 1, c.clients(), c.pairs()).get(0);
+        PeerPair pair = PeerSchedule.pairs(c.schedule().seed(), 1, c.data().clients(), c.schedule().pairs()).get(0);
         List<byte[]> updater = KafkaProbe.read(bootstrap, Topics.MODELS, Topics.modelKey(run, pair.updater()),
                 Duration.ofSeconds(60), 2);
         assertThat(updater).hasSize(2);
@@ -59,7 +59,7 @@ class ClientFlowTest {
         assertThat(trained.trainImages()).isPositive();
         assertThat(store.get(trained.weights().toObjectRef())).hasSize((int) trained.weights().size());
 
-        for (int client = 0; client < c.clients(); client++) {
+        for (int client = 0; client < c.data().clients(); client++) {
             assertThat(KafkaProbe.read(bootstrap, Topics.MODELS, Topics.modelKey(run, client), Duration.ofSeconds(30), 1))
                     .as("initial model of client %d", client).isNotEmpty();
         }

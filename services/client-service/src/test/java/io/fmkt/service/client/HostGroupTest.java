@@ -103,7 +103,7 @@ class HostGroupTest {
             assertThat(KafkaProbe.read(bootstrap, Topics.MODELS, Topics.modelKey(run, client), Duration.ofSeconds(60), 1))
                     .as("initial model of taken-over client %d", client).hasSize(1);
         }
-        PeerPair pair = PeerSchedule.pairs(c.seed(), 1, c.clients(), c.pairs()).get(0);
+        PeerPair pair = PeerSchedule.pairs(c.schedule().seed(), 1, c.data().clients(), c.schedule().pairs()).get(0);
         assertThat(KafkaProbe.read(bootstrap, Topics.MODELS, Topics.modelKey(run, pair.updater()), Duration.ofSeconds(60), 2))
                 .as("round 1's update: the run goes on").hasSize(2);
         for (int client : List.of(0, 2)) {

@@ -40,7 +40,7 @@ public class Admission {
                     + ": " + String.join("; ", v.stream().map(RunLimits.Violation::message).toList()));
         }
         // A replay's record is admitted in any mode: its numbers come from the replay tool.
-        Numerics wanted = run.config().numericsMode();
+        Numerics wanted = run.config().numerics();
         Numerics own = engine.numerics();
         if (!run.isReplay() && wanted != own) {
             throw new WireException(WireException.Reason.NUMERICS_MISMATCH, "config.numerics", "run " + run.runId()
@@ -69,7 +69,7 @@ public class Admission {
             return;
         }
         try {
-            dataRoot().resolve(run.config().data(), run.config().dataSha256());
+            dataRoot().resolve(run.config().data().name(), run.config().data().sha256());
         } catch (DataRoot.RefusedException e) {
             throw refusal(run.runId(), e);
         }

@@ -109,7 +109,7 @@ public class Runs {
             } catch (DataRoot.RefusedException e) {
                 throw Admission.refusal(id, e);
             } catch (IOException e) {
-                throw new UncheckedIOException("run " + id + ": cannot read data " + run.config().data(), e);
+                throw new UncheckedIOException("run " + id + ": cannot read data " + run.config().data().name(), e);
             }
         });
     }

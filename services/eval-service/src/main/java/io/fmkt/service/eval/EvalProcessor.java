@@ -86,7 +86,7 @@ public class EvalProcessor {
             follower.runOf(e.runId(), this::takeUp);
             RunView v = views.get(e.runId());
             if (v != null && v.run().isReplay() && v.scoring().accept(e)) {
-                gauges.record(e, v.run().config().rounds());
+                gauges.record(e, v.run().config().schedule().rounds());
             }
         });
     }
@@ -126,7 +126,7 @@ public class EvalProcessor {
         try {
             v.scoring().evaluateComplete(runs.data(v.run()), Instant.now(), s -> {
                 v.unscored().scored(s.round().round());
-                publisher.publish(s, v.run().config().rounds());
+                publisher.publish(s, v.run().config().schedule().rounds());
             });
         } catch (RunScoring.RoundNotScored bad) {
             v.unscored().failed(bad.round(), "round " + bad.round() + " of run " + v.run().runId()

@@ -5,11 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-
 import io.fmkt.core.wire.DeadLetter;
 import io.fmkt.core.wire.Topics;
 import io.fmkt.core.wire.WireCodec;
@@ -17,6 +12,10 @@ import io.fmkt.service.testing.KafkaProbe;
 import io.fmkt.service.testing.LocalStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -44,9 +43,9 @@ class EvalDeadLetterTest {
         io.fmkt.core.protocol.ModelStore models = new io.fmkt.core.protocol.ModelStore(store);
         int bad = 2;
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-            for (int client = 0; client < c.clients(); client++) {
+            for (int client = 0; client < c.data().clients(); client++) {
                 try (io.fmkt.core.model.ResNetModel model = io.fmkt.core.model.ResNetModel.initialised(m, c.width(), 10,
-                        io.fmkt.core.model.ResNetModel.initSeed(c.seed(), client))) {
+                        io.fmkt.core.model.ResNetModel.initSeed(c.schedule().seed(), client))) {
                     io.fmkt.core.wire.BlobRef w = models.putWeights(run, model);
                     if (client == bad) { // the stored object is not the one the message vouches for
                         w = new io.fmkt.core.wire.BlobRef(w.key(), "0".repeat(64), w.size());
@@ -57,7 +56,8 @@ class EvalDeadLetterTest {
                 }
             }
         }
-        io.fmkt.core.round.PeerPair pair = io.fmkt.core.round.PeerSchedule.pairs(c.seed(), 1, c.clients(), c.pairs())
+        io.fmkt.core.round.PeerPair pair = io.fmkt.core.round.PeerSchedule.pairs(c.schedule().seed(), 1,
+                c.data().clients(), c.schedule().pairs())
                 .get(0);
         EvalFlowTest.send(bootstrap, io.fmkt.core.wire.PairSkipped.of(run, 1, pair, "deadline: test"));
         // The run's start comes last: the service takes the run up from the log, scores round 1 from
@@ -71,7 +71,7 @@ class EvalDeadLetterTest {
         assertThat(dl.reason()).isEqualTo("UNVERIFIABLE_OBJECT");
         assertThat(dl.originalTopic()).isEqualTo(Topics.MODELS);
         assertThat(dl.detail()).contains("round 1 of run " + run + " cannot be scored").contains("sha256");
-        for (int client = 0; client < c.clients(); client++) {
+        for (int client = 0; client < c.data().clients(); client++) {
             if (client != bad) { // only the record that vouched for the bad object
                 String other = Topics.modelKey(run, client);
                 assertThat(KafkaProbe.awaitDeadLetter(bootstrap, other, Duration.ofSeconds(1))).as(other).isEmpty();

@@ -16,8 +16,8 @@ import io.fmkt.core.store.ObjectStore;
 import io.fmkt.core.train.Evaluator;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.BlobRef;
-import io.fmkt.core.wire.PairSkipped;
 import io.fmkt.core.wire.ModelPublished;
+import io.fmkt.core.wire.PairSkipped;
 import io.fmkt.core.wire.RoundEvaluated;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
@@ -67,10 +67,11 @@ class EvalFlowTest {
         send(RunStarted.of(run, c, Instant.now()));
         ExperimentData data = ExperimentData.load(c);
         ModelStore models = new ModelStore(store);
-        double[] expected = new double[c.clients()];
+        double[] expected = new double[c.data().clients()];
         try (NDManager m = NDManager.newBaseManager()) {
-            for (int client = 0; client < c.clients(); client++) {
-                try (ResNetModel model = ResNetModel.initialised(m, c.width(), 10, ResNetModel.initSeed(c.seed(), client))) {
+            for (int client = 0; client < c.data().clients(); client++) {
+                try (ResNetModel model = ResNetModel.initialised(m, c.width(), 10,
+                        ResNetModel.initSeed(c.schedule().seed(), client))) {
                     BlobRef w = models.putWeights(run, model);
                     BlobRef f = models.putFeatures(run, FeatureSnapshot.capture(model, data.probe()));
                     send(ModelPublished.initial(run, client, w, f, c.width(), 10));
@@ -79,7 +80,7 @@ class EvalFlowTest {
             }
         }
         // the round's only pair was skipped: every client keeps its initial model
-        PeerPair pair = PeerSchedule.pairs(c.seed(), 1, c.clients(), c.pairs()).get(0);
+        PeerPair pair = PeerSchedule.pairs(c.schedule().seed(), 1, c.data().clients(), c.schedule().pairs()).get(0);
         send(PairSkipped.of(run, 1, pair, "deadline: test"));
 
         List<byte[]> out = KafkaProbe.read(bootstrap, Topics.ROUNDS, Topics.roundKey(run), Duration.ofSeconds(60), 1);

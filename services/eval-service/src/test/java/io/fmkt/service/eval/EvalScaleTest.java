@@ -88,7 +88,7 @@ class EvalScaleTest {
                         features(models, m, run, c, data, client, 0), c.width(), 10));
             }
             for (int r = 1; r <= rounds; r++) {
-                for (PeerPair p : PeerSchedule.pairs(c.seed(), r, n, q)) {
+                for (PeerPair p : PeerSchedule.pairs(c.schedule().seed(), r, n, q)) {
                     // the updater's new model counts from its round; the skipped pair leaves the receiver as it was
                     log.add(ModelPublished.trained(run, r, p.updater(), weights(models, m, run, c, p.updater(), r),
                             features(models, m, run, c, data, p.updater(), r), c.width(), 10,
@@ -119,7 +119,7 @@ class EvalScaleTest {
     private static BlobRef weights(ModelStore models, NDManager m, String run, ExperimentConfig c, int client,
             int round) {
         try (ResNetModel model = ResNetModel.initialised(m, c.width(), 10,
-                ResNetModel.initSeed(c.seed() + 1000L * round, client))) {
+                ResNetModel.initSeed(c.schedule().seed() + 1000L * round, client))) {
             return models.putWeights(run, model);
         }
     }
@@ -127,7 +127,7 @@ class EvalScaleTest {
     private static BlobRef features(ModelStore models, NDManager m, String run, ExperimentConfig c,
             ExperimentData data, int client, int round) {
         try (ResNetModel model = ResNetModel.initialised(m, c.width(), 10,
-                ResNetModel.initSeed(c.seed() + 1000L * round, client))) {
+                ResNetModel.initSeed(c.schedule().seed() + 1000L * round, client))) {
             return models.putFeatures(run, FeatureSnapshot.capture(model, data.probe()));
         }
     }

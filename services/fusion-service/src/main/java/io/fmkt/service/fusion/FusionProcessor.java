@@ -3,7 +3,6 @@ package io.fmkt.service.fusion;
 import io.fmkt.core.protocol.FusionWorker;
 import io.fmkt.core.protocol.ModelStore;
 import io.fmkt.core.store.ObjectStore;
-import io.fmkt.core.train.Fusion;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.FusionRequested;
 import io.fmkt.core.wire.RunStarted;
@@ -88,7 +87,7 @@ public class FusionProcessor {
         FusionCompleted result = worker.call(() -> new FusionWorker(new ModelStore(store))
                 .fuse(request, run.config(), runs.data(run)));
         // The dashboard's per-setting panels: parameter averaging is its own setting, not "none".
-        String layers = Fusion.of(run.config()).label();
+        String layers = run.config().fusion().label();
         Timer.builder(Metrics.FUSION_DURATION).tag(Metrics.TAG_LAYERS, layers).publishPercentileHistogram()
                 .register(registry).record(Duration.ofNanos((long) (result.seconds() * 1e9)));
         registry.counter(Metrics.FUSION_PAIRS, Metrics.TAG_LAYERS, layers, Metrics.TAG_OUTCOME,

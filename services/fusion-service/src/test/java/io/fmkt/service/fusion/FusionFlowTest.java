@@ -54,7 +54,7 @@ class FusionFlowTest {
     }
 
     private FusionRequested request(String run, BlobRef received, BlobRef own) {
-        var pair = PeerSchedule.pairs(config().seed(), 1, 4, 1).get(0);
+        var pair = PeerSchedule.pairs(config().schedule().seed(), 1, 4, 1).get(0);
         return new FusionRequested(run, 1, pair.updater(), pair.receiver(), received, own);
     }
 

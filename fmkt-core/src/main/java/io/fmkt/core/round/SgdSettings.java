@@ -1,4 +1,4 @@
-package io.fmkt.core.train;
+package io.fmkt.core.round;
 
 /**
  * SGD with momentum and weight decay, as torch.optim.SGD (weight decay added to the gradient,
@@ -9,9 +9,7 @@ package io.fmkt.core.train;
  */
 public record SgdSettings(double learningRate, double momentum, double weightDecay, double maxGradNorm) {
     public SgdSettings {
-        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
-        }
+        checkLearningRate(learningRate);
         if (momentum < 0 || momentum >= 1) {
             throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
         }
@@ -20,6 +18,13 @@ public record SgdSettings(double learningRate, double momentum, double weightDec
         }
         if (maxGradNorm < 0) {
             throw new IllegalArgumentException("max gradient norm must be >= 0 (0 = off), got " + maxGradNorm);
+        }
+    }
+
+    /** The fusion's own rate is checked alone: it shares the other settings with local training. */
+    public static void checkLearningRate(double learningRate) {
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
         }
     }
 }
