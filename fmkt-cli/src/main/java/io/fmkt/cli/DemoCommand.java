@@ -1,7 +1,7 @@
 package io.fmkt.cli;
 
 import io.fmkt.core.data.CifarDownloader;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.wire.RunIds;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package io.fmkt.cli;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.results.RoundSummary;
 import io.fmkt.core.results.ResultTables;
 import io.fmkt.core.simulator.Simulator;

@@ -1,6 +1,6 @@
 package io.fmkt.cli;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.study.StudyExecutor;
 import io.fmkt.study.StudyRun;
 import io.fmkt.core.wire.RunIds;

@@ -1,6 +1,6 @@
 package io.fmkt.cli;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import picocli.CommandLine.Option;
 
 /**

@@ -2,7 +2,7 @@ package io.fmkt.cli;
 
 import io.fmkt.core.data.DataRoot;
 import io.fmkt.core.numerics.Numerics;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.train.ExperimentData;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import io.fmkt.core.data.DataRoot;
 import io.fmkt.core.numerics.Numerics;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.kafka.KafkaAccess;
 

@@ -9,7 +9,7 @@ import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.model.StageSelection;
 import io.fmkt.core.numerics.Numerics;
 import io.fmkt.core.numerics.NumericsSetup;
-import io.fmkt.core.round.TrainingConfig;
+import io.fmkt.core.config.TrainingConfig;
 import io.fmkt.core.train.Evaluator;
 import io.fmkt.core.train.FusionResult;
 import io.fmkt.core.train.LocalTrainer;

@@ -32,7 +32,7 @@ final class PlainLoop {
     }
 
     /** Training images per second over {@code steps} batches (after one warm-up batch). */
-    static double train(int width, ImageSet data, int steps, int batch, io.fmkt.core.round.SgdSettings sgd) {
+    static double train(int width, ImageSet data, int steps, int batch, io.fmkt.core.config.SgdSettings sgd) {
         try (Model model = Model.newInstance("plain")) {
             model.setBlock(new SequentialBlock().add(CifarResNet18.create(width, 10))
                     .add(new LambdaBlock(list -> new NDList(list.get(0)))));

@@ -6,7 +6,7 @@ import io.fmkt.core.protocol.ModelStore;
 import io.fmkt.core.protocol.Replay;
 import io.fmkt.core.protocol.ReplayComparison;
 import io.fmkt.report.ReplayPlot;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.s3.S3ObjectStore;
 import io.fmkt.s3.S3StoreConfig;
 import io.fmkt.core.results.ResultTables;

@@ -1,6 +1,6 @@
 package io.fmkt.cli;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.results.RunResult;
 import io.fmkt.kafka.KafkaAccess;
 import io.fmkt.core.wire.DeadLetter;

@@ -2,7 +2,7 @@ package io.fmkt.cli;
 
 import io.fmkt.core.admission.RunLimits;
 import io.fmkt.cli.ExperimentOptions;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.results.ResultTables;
 import io.fmkt.report.RunOutputs;
 import io.fmkt.core.results.RunResult;

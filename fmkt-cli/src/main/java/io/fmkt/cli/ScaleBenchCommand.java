@@ -2,7 +2,7 @@ package io.fmkt.cli;
 
 import io.fmkt.core.admission.RunLimits;
 import io.fmkt.cli.ExperimentOptions;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.wire.BlobRef;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.ModelPublished;

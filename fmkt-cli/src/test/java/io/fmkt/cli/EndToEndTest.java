@@ -3,9 +3,9 @@ package io.fmkt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fmkt.core.numerics.Numerics;
-import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.round.PeerPair;
-import io.fmkt.core.round.PeerSchedule;
+import io.fmkt.core.config.ExperimentConfig;
+import io.fmkt.core.schedule.PeerPair;
+import io.fmkt.core.schedule.PeerSchedule;
 import io.fmkt.core.results.ResultTables;
 import io.fmkt.report.RunOutputs;
 import io.fmkt.core.results.RunResult;

@@ -3,7 +3,7 @@ package io.fmkt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fmkt.core.model.StageSelection;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.results.ResultTables;
 import io.fmkt.report.RunOutputs;
 import java.io.PrintWriter;

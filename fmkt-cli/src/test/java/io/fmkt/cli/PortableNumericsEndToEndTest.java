@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fmkt.core.data.SyntheticCifar;
 import io.fmkt.core.numerics.Numerics;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.wire.DeadLetter;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;

@@ -2,9 +2,9 @@ package io.fmkt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.round.PeerPair;
-import io.fmkt.core.round.PeerSchedule;
+import io.fmkt.core.config.ExperimentConfig;
+import io.fmkt.core.schedule.PeerPair;
+import io.fmkt.core.schedule.PeerSchedule;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.fmkt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

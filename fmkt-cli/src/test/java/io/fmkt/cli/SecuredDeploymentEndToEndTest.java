@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fmkt.core.numerics.Numerics;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.results.ResultTables;
 import io.fmkt.core.simulator.Simulator;
 import io.fmkt.core.train.ExperimentData;

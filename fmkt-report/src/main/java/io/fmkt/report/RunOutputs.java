@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fmkt.core.results.ResultTables;
 import io.fmkt.core.results.RoundSummary;
 import io.fmkt.core.results.RunResult;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

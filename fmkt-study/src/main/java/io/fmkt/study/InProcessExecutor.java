@@ -3,7 +3,7 @@ package io.fmkt.study;
 import io.fmkt.core.data.CifarData;
 import io.fmkt.core.data.CifarReader;
 import io.fmkt.core.data.SyntheticCifar;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.results.RoundSummary;
 import io.fmkt.core.results.ResultTables;
 import io.fmkt.core.results.RunResult;

@@ -2,7 +2,7 @@ package io.fmkt.study;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.report.RunOutputs;
 import io.fmkt.core.results.RunResult;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.fmkt.study;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

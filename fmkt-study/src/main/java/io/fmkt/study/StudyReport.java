@@ -1,6 +1,6 @@
 package io.fmkt.study;
 
-import io.fmkt.core.round.ClientStats;
+import io.fmkt.core.train.ClientStats;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.fmkt.study;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 
 /** One cell of the grid for one seed: a complete experiment. */
 public record StudyRun(StudySetting setting, int segment, long seed, ExperimentConfig config) {

@@ -1,7 +1,7 @@
 package io.fmkt.study;
 
-import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.round.FusionMethod;
+import io.fmkt.core.config.ExperimentConfig;
+import io.fmkt.core.config.FusionMethod;
 import java.util.List;
 
 /**

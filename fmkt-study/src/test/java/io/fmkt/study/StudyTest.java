@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.fmkt.core.admission.RunLimits;
-import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.round.FusionMethod;
+import io.fmkt.core.config.ExperimentConfig;
+import io.fmkt.core.config.FusionMethod;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.fmkt.core.admission;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

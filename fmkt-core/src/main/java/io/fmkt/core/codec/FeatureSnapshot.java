@@ -9,7 +9,7 @@ import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.model.NoGrad;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.model.StageOutputs;
-import io.fmkt.core.round.Seeds;
+import io.fmkt.core.numerics.Seeds;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 

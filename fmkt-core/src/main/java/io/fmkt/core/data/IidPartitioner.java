@@ -1,6 +1,6 @@
 package io.fmkt.core.data;
 
-import io.fmkt.core.round.Seeds;
+import io.fmkt.core.numerics.Seeds;
 
 /** IID baseline: one seeded shuffle of all images, dealt in contiguous chunks whose sizes differ by at most 1. */
 public record IidPartitioner() implements Partitioner {

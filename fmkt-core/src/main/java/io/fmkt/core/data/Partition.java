@@ -1,6 +1,6 @@
 package io.fmkt.core.data;
 
-import io.fmkt.core.round.Seeds;
+import io.fmkt.core.numerics.Seeds;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.SplittableRandom;

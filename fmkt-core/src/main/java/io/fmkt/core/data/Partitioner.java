@@ -2,7 +2,7 @@ package io.fmkt.core.data;
 
 /**
  * Splits a training set among clients. Implementations are pure functions of
- * (train, clients, runSeed): every random choice comes from {@link io.fmkt.core.round.Seeds},
+ * (train, clients, runSeed): every random choice comes from {@link io.fmkt.core.numerics.Seeds},
  * so the simulator and the services compute the same partition independently.
  */
 @FunctionalInterface

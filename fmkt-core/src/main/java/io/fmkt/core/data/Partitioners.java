@@ -1,6 +1,6 @@
 package io.fmkt.core.data;
 
-import io.fmkt.core.round.Seeds;
+import io.fmkt.core.numerics.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
-import io.fmkt.core.round.Seeds;
+import io.fmkt.core.numerics.Seeds;
 
 /**
  * A stand-in for CIFAR-10 when the real data is absent (tests, CI, smoke runs): same format, same

@@ -9,7 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.fmkt.core.data.ImageSet;
-import io.fmkt.core.round.Seeds;
+import io.fmkt.core.numerics.Seeds;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

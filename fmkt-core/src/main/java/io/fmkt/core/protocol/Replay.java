@@ -1,6 +1,6 @@
 package io.fmkt.core.protocol;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.FusionRequested;

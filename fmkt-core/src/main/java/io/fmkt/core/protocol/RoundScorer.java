@@ -3,7 +3,7 @@ package io.fmkt.core.protocol;
 import ai.djl.ndarray.NDManager;
 import io.fmkt.core.codec.FeatureSnapshot;
 import io.fmkt.core.model.ResNetModel;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.train.Evaluator;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.BlobRef;

@@ -1,8 +1,8 @@
 package io.fmkt.core.protocol;
 
-import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.round.PeerPair;
-import io.fmkt.core.round.PeerSchedule;
+import io.fmkt.core.config.ExperimentConfig;
+import io.fmkt.core.schedule.PeerPair;
+import io.fmkt.core.schedule.PeerSchedule;
 import io.fmkt.core.wire.BlobRef;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.ModelPublished;

@@ -17,7 +17,7 @@ public record RoundSummary(int round, double accMean, double accMin, double accM
 
     public static RoundSummary of(int round, double[] perClient, List<PairOutcome> pairs, double localSeconds,
             double fusionSeconds, double evalSeconds) {
-        io.fmkt.core.round.ClientStats st = io.fmkt.core.round.ClientStats.of(perClient);
+        io.fmkt.core.train.ClientStats st = io.fmkt.core.train.ClientStats.of(perClient);
         return new RoundSummary(round, st.mean(), st.min(), st.max(), st.std(), perClient.clone(),
                 List.copyOf(pairs), localSeconds, fusionSeconds, evalSeconds);
     }

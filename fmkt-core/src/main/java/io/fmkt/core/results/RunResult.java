@@ -1,8 +1,8 @@
 package io.fmkt.core.results;
 
-import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.round.PeerPair;
-import io.fmkt.core.round.PeerSchedule;
+import io.fmkt.core.config.ExperimentConfig;
+import io.fmkt.core.schedule.PeerPair;
+import io.fmkt.core.schedule.PeerSchedule;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.ModelPublished;
 import io.fmkt.core.wire.PairSkipped;

@@ -8,7 +8,7 @@ import io.fmkt.core.data.Partition;
 import io.fmkt.core.data.Partitioner;
 import io.fmkt.core.data.Partitioners;
 import io.fmkt.core.data.SyntheticCifar;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,6 +1,6 @@
 package io.fmkt.core.train;
 
-import io.fmkt.core.round.KeepPolicy;
+import io.fmkt.core.config.KeepPolicy;
 
 /**
  * The outcome of one fusion, by any {@link Fusion} method.

@@ -1,10 +1,10 @@
 package io.fmkt.core.train;
 
 import io.fmkt.core.loss.FmktLoss;
-import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.round.FusionConfig;
-import io.fmkt.core.round.SgdSettings;
-import io.fmkt.core.round.TrainingConfig;
+import io.fmkt.core.config.ExperimentConfig;
+import io.fmkt.core.config.FusionConfig;
+import io.fmkt.core.config.SgdSettings;
+import io.fmkt.core.config.TrainingConfig;
 
 /**
  * What a mutual distillation needs: the config's fusion part (checked when the config was built)

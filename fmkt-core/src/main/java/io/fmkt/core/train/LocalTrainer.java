@@ -7,7 +7,7 @@ import ai.djl.training.GradientCollector;
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.loss.CrossEntropy;
 import io.fmkt.core.model.ResNetModel;
-import io.fmkt.core.round.TrainingConfig;
+import io.fmkt.core.config.TrainingConfig;
 import java.util.SplittableRandom;
 
 /** Local training of one client's model on its own data: plain cross-entropy with SGD. */

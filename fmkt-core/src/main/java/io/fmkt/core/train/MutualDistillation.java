@@ -8,7 +8,7 @@ import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.loss.FmktLoss;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.model.StageOutputs;
-import io.fmkt.core.round.KeepPolicy;
+import io.fmkt.core.config.KeepPolicy;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 

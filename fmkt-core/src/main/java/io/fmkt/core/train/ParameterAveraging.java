@@ -2,7 +2,7 @@ package io.fmkt.core.train;
 
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.model.ResNetModel;
-import io.fmkt.core.round.KeepPolicy;
+import io.fmkt.core.config.KeepPolicy;
 import java.util.SplittableRandom;
 
 /**

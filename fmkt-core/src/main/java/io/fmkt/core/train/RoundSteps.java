@@ -2,8 +2,8 @@ package io.fmkt.core.train;
 
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.model.ResNetModel;
-import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.round.Seeds;
+import io.fmkt.core.config.ExperimentConfig;
+import io.fmkt.core.numerics.Seeds;
 
 /**
  * The two computations of a round, as functions of (config, round, client) only: the simulator and

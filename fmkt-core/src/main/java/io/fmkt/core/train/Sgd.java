@@ -5,7 +5,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.fmkt.core.model.NoGrad;
-import io.fmkt.core.round.SgdSettings;
+import io.fmkt.core.config.SgdSettings;
 import java.util.List;
 
 /**

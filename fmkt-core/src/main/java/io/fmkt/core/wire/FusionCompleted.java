@@ -1,8 +1,8 @@
 package io.fmkt.core.wire;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.fmkt.core.round.KeepPolicy;
-import io.fmkt.core.round.PeerPair;
+import io.fmkt.core.config.KeepPolicy;
+import io.fmkt.core.schedule.PeerPair;
 import io.fmkt.core.train.FusionLosses;
 import io.fmkt.core.train.FusionResult;
 

@@ -1,6 +1,6 @@
 package io.fmkt.core.wire;
 
-import io.fmkt.core.round.PeerPair;
+import io.fmkt.core.schedule.PeerPair;
 
 /**
  * Work for a fusion worker: distil {@code received} (the updater's freshly trained model) and

@@ -1,6 +1,6 @@
 package io.fmkt.core.wire;
 
-import io.fmkt.core.round.PeerPair;
+import io.fmkt.core.schedule.PeerPair;
 
 /**
  * A scheduled pair did not fuse at all: the updater's local update failed, or a participant missed

@@ -58,7 +58,7 @@ public record RoundEvaluated(String runId, int round, double accMean, double acc
         if (perClient.length == 0) {
             throw WireException.invalid("perClient", "must score at least one client");
         }
-        io.fmkt.core.round.ClientStats st = io.fmkt.core.round.ClientStats.of(perClient);
+        io.fmkt.core.train.ClientStats st = io.fmkt.core.train.ClientStats.of(perClient);
         return new RoundEvaluated(runId, round, st.mean(), st.min(), st.max(), st.std(), perClient,
                 modelDigests, cka, testImages, evaluatedAt.toString());
     }

@@ -1,6 +1,6 @@
 package io.fmkt.core.wire;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 
 /**
  * A stopped run is to continue from its log: every service that has no state for it rebuilds that

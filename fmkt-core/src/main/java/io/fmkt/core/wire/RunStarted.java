@@ -1,6 +1,6 @@
 package io.fmkt.core.wire;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import java.time.Instant;
 
 /**

@@ -3,7 +3,7 @@ package io.fmkt.core.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.train.ExperimentData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

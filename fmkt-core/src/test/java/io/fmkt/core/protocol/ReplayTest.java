@@ -3,7 +3,7 @@ package io.fmkt.core.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.simulator.SimulatorTest;
 import io.fmkt.core.store.ObjectNotFoundException;
 import io.fmkt.core.train.ExperimentData;

@@ -2,7 +2,7 @@ package io.fmkt.core.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.wire.RoundEvaluated;
 import io.fmkt.core.wire.RoundMessage;
 import io.fmkt.core.wire.RunStarted;

@@ -4,8 +4,8 @@ import io.fmkt.core.simulator.Simulator;
 import io.fmkt.core.simulator.SimulatorTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.round.PeerPair;
+import io.fmkt.core.config.ExperimentConfig;
+import io.fmkt.core.schedule.PeerPair;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.BlobRef;
 import io.fmkt.core.wire.FusionCompleted;

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import io.fmkt.core.model.ResNetModel;
-import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.round.PeerSchedule;
+import io.fmkt.core.config.ExperimentConfig;
+import io.fmkt.core.schedule.PeerSchedule;
 import io.fmkt.core.train.Evaluator;
 import io.fmkt.core.train.ExperimentData;
 import java.util.ArrayList;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fmkt.core.loss.FeatureNorm;
 import io.fmkt.core.model.StageSelection;
-import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.round.FusionConfig;
-import io.fmkt.core.round.FusionMethod;
-import io.fmkt.core.round.KeepPolicy;
-import io.fmkt.core.round.TrainingConfig;
+import io.fmkt.core.config.ExperimentConfig;
+import io.fmkt.core.config.FusionConfig;
+import io.fmkt.core.config.FusionMethod;
+import io.fmkt.core.config.KeepPolicy;
+import io.fmkt.core.config.TrainingConfig;
 import org.junit.jupiter.api.Test;
 
 class FusionTest {

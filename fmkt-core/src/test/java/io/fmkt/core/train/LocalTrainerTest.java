@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import io.fmkt.core.data.CifarData;
 import io.fmkt.core.data.SyntheticCifar;
 import io.fmkt.core.model.ResNetModel;
-import io.fmkt.core.round.TrainingConfig;
+import io.fmkt.core.config.TrainingConfig;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

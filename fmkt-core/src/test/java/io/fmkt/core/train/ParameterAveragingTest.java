@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import io.fmkt.core.model.ResNetModel;
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.results.RoundSummary;
 import io.fmkt.core.simulator.Simulator;
 import io.fmkt.core.simulator.SimulatorTest;
-import io.fmkt.core.round.KeepPolicy;
+import io.fmkt.core.config.KeepPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

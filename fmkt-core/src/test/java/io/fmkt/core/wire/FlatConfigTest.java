@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.round.FusionMethod;
+import io.fmkt.core.config.ExperimentConfig;
+import io.fmkt.core.config.FusionMethod;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

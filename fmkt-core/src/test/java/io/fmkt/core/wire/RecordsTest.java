@@ -3,8 +3,8 @@ package io.fmkt.core.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fmkt.core.round.KeepPolicy;
-import io.fmkt.core.round.PeerPair;
+import io.fmkt.core.config.KeepPolicy;
+import io.fmkt.core.schedule.PeerPair;
 import io.fmkt.core.train.FusionLosses;
 import io.fmkt.core.train.FusionResult;
 import io.fmkt.core.train.TrainResult;

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 
-import io.fmkt.core.round.ExperimentConfig;
+import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.wire.DeadLetter;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.WireCodec;

@@ -2,9 +2,9 @@ package io.fmkt.service.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fmkt.core.round.ExperimentConfig;
-import io.fmkt.core.round.PeerPair;
-import io.fmkt.core.round.PeerSchedule;
+import io.fmkt.core.config.ExperimentConfig;
+import io.fmkt.core.schedule.PeerPair;
+import io.fmkt.core.schedule.PeerSchedule;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
 import io.fmkt.core.wire.WireCodec;

@@ -36,7 +36,7 @@ class EvalDeadLetterTest {
 
     @Test
     void aModelWhoseObjectFailsVerificationIsDeadLetteredWhenItsRoundIsScored() throws Exception {
-        io.fmkt.core.round.ExperimentConfig c = io.fmkt.core.round.ExperimentConfig.builder().rounds(1).testCap(50)
+        io.fmkt.core.config.ExperimentConfig c = io.fmkt.core.config.ExperimentConfig.builder().rounds(1).testCap(50)
                 .width(2).seed(5).batchSize(32).probeImages(8).syntheticTrainPerBatch(40).syntheticTest(50).build();
         String run = "eval-bad-" + UUID.randomUUID().toString().substring(0, 8);
         io.fmkt.core.train.ExperimentData data = io.fmkt.core.train.ExperimentData.load(c);
@@ -56,7 +56,7 @@ class EvalDeadLetterTest {
                 }
             }
         }
-        io.fmkt.core.round.PeerPair pair = io.fmkt.core.round.PeerSchedule.pairs(c.schedule().seed(), 1,
+        io.fmkt.core.schedule.PeerPair pair = io.fmkt.core.schedule.PeerSchedule.pairs(c.schedule().seed(), 1,
                 c.data().clients(), c.schedule().pairs())
                 .get(0);
         EvalFlowTest.send(bootstrap, io.fmkt.core.wire.PairSkipped.of(run, 1, pair, "deadline: test"));

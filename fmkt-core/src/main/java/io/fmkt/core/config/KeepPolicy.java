@@ -1,4 +1,4 @@
-package io.fmkt.core.round;
+package io.fmkt.core.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

@@ -1,4 +1,4 @@
-package io.fmkt.core.round;
+package io.fmkt.core.config;
 
 /**
  * Which peers meet when ({@link PeerSchedule}) and the seed every random stream derives from

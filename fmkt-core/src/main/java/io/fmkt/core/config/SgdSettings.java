@@ -1,4 +1,4 @@
-package io.fmkt.core.round;
+package io.fmkt.core.config;
 
 /**
  * SGD with momentum and weight decay, as torch.optim.SGD (weight decay added to the gradient,

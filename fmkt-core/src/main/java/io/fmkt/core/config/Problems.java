@@ -1,4 +1,4 @@
-package io.fmkt.core.round;
+package io.fmkt.core.config;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.fmkt.core.round;
+package io.fmkt.core.numerics;
 
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;

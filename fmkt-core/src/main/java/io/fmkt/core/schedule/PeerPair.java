@@ -1,4 +1,4 @@
-package io.fmkt.core.round;
+package io.fmkt.core.schedule;
 
 /** One directed exchange of a round: {@code updater} sends its model to {@code receiver}. */
 public record PeerPair(int updater, int receiver) {

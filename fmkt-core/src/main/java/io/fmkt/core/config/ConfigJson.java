@@ -1,4 +1,4 @@
-package io.fmkt.core.round;
+package io.fmkt.core.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;

@@ -1,4 +1,4 @@
-package io.fmkt.core.round;
+package io.fmkt.core.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fmkt.core.loss.FeatureNorm;

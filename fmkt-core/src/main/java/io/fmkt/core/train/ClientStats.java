@@ -1,4 +1,4 @@
-package io.fmkt.core.round;
+package io.fmkt.core.train;
 
 /**
  * Global accuracy of a round summarised over clients: mean, min, max and population standard

@@ -1,4 +1,4 @@
-package io.fmkt.core.round;
+package io.fmkt.core.config;
 
 /**
  * How a client trains: its local update, and the optimiser settings a fusion shares with it (the

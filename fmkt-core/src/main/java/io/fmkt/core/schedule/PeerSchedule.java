@@ -1,5 +1,6 @@
-package io.fmkt.core.round;
+package io.fmkt.core.schedule;
 
+import io.fmkt.core.numerics.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package io.fmkt.core.round;
+package io.fmkt.core.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
