@@ -86,7 +86,7 @@ class PortableNumericsEndToEndTest {
             // ... and the next run is unharmed: the golden numbers again, on the same data read from the archive
             Path next = RunCommand.execute(c.toBuilder().data(archive.toString()).build(), "e2e-portable-2", d,
                     new PrintStream(console, true));
-            assertThat(Files.readString(next.resolve("config.json"))).contains("\"data\" : \"golden-data.tar.gz\"")
+            assertThat(Files.readString(next.resolve("config.json"))).contains("\"name\" : \"golden-data.tar.gz\"")
                     .contains(named.data().sha256()).doesNotContain(tmp.toString());
             assertThat(Files.readString(next.resolve("rounds.csv"))).as(console.toString())
                     .isEqualTo(Files.readString(GOLDEN.resolve("rounds.csv")));

@@ -4,13 +4,18 @@ import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.config.FusionMethod;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * How a receiver combines the received model with its own: one class per method, as Flower's
  * {@code strategy/} package does. The simulator, the fusion worker and the replay call
  * {@link #fuse} and never ask which method they hold. A new method is one class implementing this,
- * one {@link FusionMethod} constant and one case in {@link #of} (the compiler asks for it).
+ * its {@link FusionMethod} constant (the name the config carries) and its entry in {@link #METHODS}
+ * (FusionTest fails for a constant without one).
  */
 public interface Fusion {
 
@@ -24,11 +29,13 @@ public interface Fusion {
      */
     FusionResult fuse(ResNetModel own, ResNetModel received, ImageSet receiverData, SplittableRandom rng);
 
-    /** The strategy {@code config} names: the one place a config's fusion method becomes a strategy. */
+    /** Each method's strategy, made from the run's config: the one place a method becomes a class. */
+    Map<FusionMethod, Function<ExperimentConfig, Fusion>> METHODS = Collections.unmodifiableMap(new EnumMap<>(Map.of(
+            FusionMethod.FMKT, c -> new MutualDistillation(FusionSettings.of(c)),
+            FusionMethod.AVERAGE, c -> new ParameterAveraging())));
+
+    /** The strategy {@code config} names. */
     static Fusion of(ExperimentConfig config) {
-        return switch (config.fusion().method()) {
-            case FMKT -> new MutualDistillation(FusionSettings.of(config));
-            case AVERAGE -> new ParameterAveraging();
-        };
+        return METHODS.get(config.fusion().method()).apply(config);
     }
 }

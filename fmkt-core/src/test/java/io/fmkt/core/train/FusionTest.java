@@ -30,7 +30,8 @@ class FusionTest {
     }
 
     @Test
-    void everyMethodIsAcceptedByTheConfigUnderItsOwnName() {
+    void everyMethodIsAcceptedByTheConfigUnderItsOwnNameAndHasAStrategy() {
+        assertThat(Fusion.METHODS).containsOnlyKeys(FusionMethod.values());
         for (FusionMethod m : FusionMethod.values()) {
             ExperimentConfig c = ExperimentConfig.builder().fusion(m.label().toUpperCase()).build();
             assertThat(c.fusion().method()).isEqualTo(m);
