@@ -1,9 +1,5 @@
 package io.fmkt.cli;
 
-import io.fmkt.core.data.DataRoot;
-import io.fmkt.core.numerics.Numerics;
-import io.fmkt.core.config.ExperimentConfig;
-import io.fmkt.core.train.ExperimentData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -395,13 +391,7 @@ public final class LocalDeployment implements AutoCloseable {
             if (metrics.isEmpty()) {
                 continue; // gone (killed): nothing to report for it
             }
-            long n = 0;
-            for (String line : metrics.split("\n")) {
-                if (line.startsWith("fmkt_fusion_pairs_total{") && line.contains("outcome=\"fused\"")) {
-                    n += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
-            out.put(i.name(), n);
+            out.put(i.name(), (long) Scrape.sum(metrics, "fmkt_fusion_pairs_total", "outcome", "fused").orElse(0));
         }
         return out;
     }
@@ -652,13 +642,7 @@ public final class LocalDeployment implements AutoCloseable {
 
     /** The {@code fmkt_partitions_owned} gauge of {@code topic} in a Prometheus scrape (0 if absent). */
     static long ownedPartitions(String metrics, String topic) {
-        long n = 0;
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith("fmkt_partitions_owned{") && line.contains("topic=\"" + topic + "\"")) {
-                n += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return n;
+        return (long) Scrape.sum(metrics, "fmkt_partitions_owned", "topic", topic).orElse(0);
     }
 
     /**

@@ -24,11 +24,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -246,22 +245,13 @@ public final class ScaleBenchCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return -1;
         }
-        Matcher m = Pattern.compile("(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} (\\S+)$")
-                .matcher(LocalDeployment.metrics(serviceUrl));
-        double sum = 0;
-        boolean any = false;
-        while (m.find()) {
-            sum += Double.parseDouble(m.group(1));
-            any = true;
-        }
-        return any ? (long) (sum / 1024) : -1;
+        OptionalDouble heap = Scrape.sum(LocalDeployment.metrics(serviceUrl), "jvm_memory_used_bytes", "area", "heap");
+        return heap.isPresent() ? (long) (heap.getAsDouble() / 1024) : -1;
     }
 
-    /** A Prometheus sample of {@code name} with label run="{@code run}", 0 if absent. */
+    /** The samples of {@code name} with label run="{@code run}", summed (one per run here); 0 if absent. */
     static double metric(String metrics, String name, String run) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*run=\"" + Pattern.quote(run)
-                + "\"[^}]*\\} (\\S+)$").matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        return Scrape.sum(metrics, name, "run", run).orElse(0);
     }
 
     private static void writeCsv(Path dir, List<Round> all, List<Memory> memory) throws IOException {
