@@ -18,9 +18,7 @@
 #   6. tears everything down (compose down -v), also when a step fails (trap).
 #
 # Last line: `containers: run == simulator: true (N containers, K kills survived, T s)`, or `false`
-# with the reason, and then exit status 1. When the in-process simulator disagrees, it is run once
-# more, alone (it was not always reproducible here, see docs/BENCHMARKS.md); if that one agrees the
-# line still says true and adds ", simulator run twice: its first run differed". Logs, the two result dirs and the measured start-to-ready
+# with the reason, and then exit status 1. Logs, the two result dirs and the measured start-to-ready
 # times are kept in the work dir it names (FMKT_E2E_DIR, default a new /tmp/fmkt-e2e.XXXXXX).
 # FMKT_E2E_KEEP=1 leaves the containers running.
 set -uo pipefail
@@ -58,7 +56,6 @@ work="${FMKT_E2E_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/fmkt-e2e.XXXXXX")}"
 mkdir -p "$work"
 compose_files=(-f "$root/deploy/compose/compose.yaml" -f "$root/deploy/compose/compose.local.yaml")
 reason=""
-note=""
 kills=0
 containers=0
 run_pid="" sim_pid="" poll_pid=""
@@ -97,7 +94,7 @@ finish() {
   say "work dir: $work"
   local secs=$((SECONDS - T0))
   if (( rc == 0 )) && [[ -z "$reason" ]]; then
-    echo "containers: run == simulator: true ($containers containers, $kills kills survived, $secs s$note)"
+    echo "containers: run == simulator: true ($containers containers, $kills kills survived, $secs s)"
     exit 0
   fi
   echo "containers: run == simulator: false (${reason:-exit $rc}; $secs s)"
@@ -253,20 +250,8 @@ done <"$work/kills.txt"
 wait "$sim_pid" || fail "./fmkt simulate failed (see $work/simulate.log)"
 sim_pid=""
 [[ -f "$work/run/e2e/rounds.csv" ]] || fail "the run wrote no rounds.csv"
-if ! cmp -s "$work/sim/rounds.csv" "$work/run/e2e/rounds.csv"; then
-  # In native numerics, once in ~9 runs here, the in-process simulator itself gave other accuracies
-  # for the same build and options while containers started beside it (the distributed runs all
-  # agreed). Should that ever recur in portable mode, run it once more, alone, to tell it apart from
-  # a run that differs; either way it is reported in the last line.
-  say "WARNING: rounds.csv differs from the simulator's; running the simulator again (alone)"
-  diff "$work/sim/rounds.csv" "$work/run/e2e/rounds.csv" | sed 's/^/    /'
-  "$root/fmkt" simulate "${RUN_OPTS[@]}" --out "$work/sim2" >"$work/simulate2.log" 2>&1 \
-    || fail "./fmkt simulate (second) failed (see $work/simulate2.log)"
-  cmp -s "$work/sim2/rounds.csv" "$work/run/e2e/rounds.csv" \
-    || fail "rounds.csv differs from the simulator's, twice: diff $work/sim2/rounds.csv $work/run/e2e/rounds.csv"
-  say "WARNING: the second simulator run equals the run; the first did not: the simulator was not reproducible"
-  note=", simulator run twice: its first run differed"
-fi
+cmp -s "$work/sim/rounds.csv" "$work/run/e2e/rounds.csv" \
+  || fail "rounds.csv differs from the simulator's: diff $work/sim/rounds.csv $work/run/e2e/rounds.csv"
 say "rounds.csv byte-identical to the simulator's ($(wc -l <"$work/run/e2e/rounds.csv") lines)"
 
 # Prometheus in its container: every service container an active target, healthy, `up` == 1.

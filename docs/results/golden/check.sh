@@ -11,19 +11,17 @@ tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 same() { # DIR NAME: the run in DIR equals golden NAME
   cmp -s "$1/rounds.csv" "$here/$2/rounds.csv" && cmp -s "$1/pairs.csv" "$here/$2/pairs.csv"
 }
-check() { # NAME OPTIONS...   (a run that differs is run once more: docs/NUMERICS.md, "Honest limits")
-  local name=$1 try; shift
-  for try in 1 2; do
-    "$root/fmkt" simulate --numerics portable "$@" --out "$tmp/$name-$try" >"$tmp/$name-$try.log" 2>&1 \
-      || { cat "$tmp/$name-$try.log"; echo "golden $name: the run failed"; return 1; }
-    if same "$tmp/$name-$try" "$name"; then
-      echo "golden $name: identical (rounds.csv, pairs.csv)$([[ $try == 2 ]] && echo ', on the second run: WARNING, the first differed')"
-      return 0
-    fi
-    diff "$here/$name/rounds.csv" "$tmp/$name-$try/rounds.csv" || true
-    diff "$here/$name/pairs.csv" "$tmp/$name-$try/pairs.csv" || true
-  done
-  echo "golden $name: DIFFERENT, twice, on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+check() { # NAME OPTIONS...
+  local name=$1; shift
+  "$root/fmkt" simulate --numerics portable "$@" --out "$tmp/$name" >"$tmp/$name.log" 2>&1 \
+    || { cat "$tmp/$name.log"; echo "golden $name: the run failed"; return 1; }
+  if same "$tmp/$name" "$name"; then
+    echo "golden $name: identical (rounds.csv, pairs.csv)"
+    return 0
+  fi
+  diff "$here/$name/rounds.csv" "$tmp/$name/rounds.csv" || true
+  diff "$here/$name/pairs.csv" "$tmp/$name/pairs.csv" || true
+  echo "golden $name: DIFFERENT on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   return 1
 }
 rc=0

@@ -5,7 +5,10 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDArray;
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.ArrayList;
@@ -57,6 +60,19 @@ class ArchitectureTest {
     void thePackagesFormNoCycle() {
         assertThat(slices().matching("io.fmkt.core.(*)..").should().beFreeOfCycles().evaluate(core)
                 .getFailureReport().getDetails()).isEmpty();
+    }
+
+    /**
+     * No NDArray op with a {@code Number} operand: DJL frees the number's memory while autograd may still
+     * need it ({@link io.fmkt.core.numerics.Scalars}). Checked to fail on {@code x.mul(2f)}.
+     */
+    @Test
+    void numbersEnterTensorArithmeticThroughScalarsOnly() {
+        DescribedPredicate<JavaMethodCall> numberOperand = DescribedPredicate.describe(
+                "an NDArray op with a Number operand", call -> call.getTargetOwner().isAssignableTo(NDArray.class)
+                        && call.getTarget().getRawParameterTypes().stream().anyMatch(t -> t.isEquivalentTo(Number.class)));
+        assertThat(noClasses().should().callMethodWhere(numberOperand).evaluate(core).getFailureReport().getDetails())
+                .isEmpty();
     }
 
     /** DJL, the JDK, Jackson (wire records), commons-compress (CIFAR archive), JNA (numerics settings). */

@@ -1,5 +1,6 @@
 package io.fmkt.core.loss;
 
+import io.fmkt.core.numerics.Scalars;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -36,7 +37,8 @@ public enum FeatureNorm {
 
     /** As torch.nn.functional.normalize: x / max(||x||, eps) per row. */
     static NDArray l2Rows(NDArray x) {
-        return x.div(x.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f));
+        NDArray norm = x.square().sum(new int[] {1}, true).sqrt();
+        return x.div(norm.maximum(Scalars.of(norm, 1e-12f)));
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

@@ -1,5 +1,6 @@
 package io.fmkt.core.loss;
 
+import io.fmkt.core.numerics.Scalars;
 import ai.djl.ndarray.NDArray;
 import io.fmkt.core.model.StageOutputs;
 import io.fmkt.core.model.StageSelection;
@@ -91,7 +92,7 @@ public final class FmktLoss {
     private Logit logit(StageOutputs student, StageOutputs peer, NDArray labels) {
         NDArray ce = CrossEntropy.loss(student.logits(), labels);
         NDArray kdTerm = kd.loss(student.logits(), peer.logits());
-        return new Logit(ce.add(kdTerm.mul((float) alpha)), ce, kdTerm);
+        return new Logit(ce.add(kdTerm.mul(Scalars.of(kdTerm, (float) alpha))), ce, kdTerm);
     }
 
     /**
@@ -108,7 +109,7 @@ public final class FmktLoss {
         for (int i = 0; i < stages.length; i++) {
             int l = stages[i];
             terms[i] = fm.loss(a.stage(l), b.stage(l));
-            NDArray weighted = terms[i].mul((float) (beta * layerWeights[l - 1]));
+            NDArray weighted = terms[i].mul(Scalars.of(terms[i], (float) (beta * layerWeights[l - 1])));
             sum = sum == null ? weighted : sum.add(weighted);
         }
         return new Features(terms, sum);

@@ -1,5 +1,6 @@
 package io.fmkt.core.loss;
 
+import io.fmkt.core.numerics.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -25,9 +26,10 @@ public final class LogitKd {
     /** @param zS student logits (B, C) @param zT teacher logits (B, C), already detached */
     public NDArray loss(NDArray zS, NDArray zT) {
         float invT = (float) (1.0 / temperature);
-        NDArray logPs = zS.mul(invT).logSoftmax(1);
-        NDArray logPt = zT.mul(invT).logSoftmax(1);
+        NDArray logPs = zS.mul(Scalars.of(zS, invT)).logSoftmax(1);
+        NDArray logPt = zT.mul(Scalars.of(zT, invT)).logSoftmax(1);
         long batch = zS.getShape().get(0);
-        return logPt.exp().mul(logPt.sub(logPs)).sum().mul((float) (temperature * temperature / batch));
+        NDArray kl = logPt.exp().mul(logPt.sub(logPs)).sum();
+        return kl.mul(Scalars.of(kl, (float) (temperature * temperature / batch)));
     }
 }

@@ -1,5 +1,6 @@
 package io.fmkt.core.train;
 
+import io.fmkt.core.numerics.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -55,10 +56,10 @@ public final class Sgd implements AutoCloseable {
             NDArray w = parameters.get(i).getArray();
             NDArray g = grads[i];
             if (clip != 1.0) {
-                g.muli((float) clip);
+                g.muli(Scalars.of(g, (float) clip));
             }
             if (wd != 0) {
-                try (NDArray decay = w.mul(wd)) {
+                try (NDArray c = Scalars.of(w, wd); NDArray decay = w.mul(c)) {
                     g.addi(decay);
                 }
             }
@@ -67,11 +68,13 @@ public final class Sgd implements AutoCloseable {
                 if (momentumBuffers[i] == null) {
                     momentumBuffers[i] = g.duplicate();
                 } else {
-                    momentumBuffers[i].muli(mu).addi(g);
+                    try (NDArray c = Scalars.of(g, mu)) {
+                        momentumBuffers[i].muli(c).addi(g);
+                    }
                 }
                 direction = momentumBuffers[i];
             }
-            try (NDArray delta = direction.mul(lr)) {
+            try (NDArray c = Scalars.of(direction, lr); NDArray delta = direction.mul(c)) {
                 w.subi(delta);
             }
             JniUtils.zeroGrad((PtNDArray) w);
