@@ -7,7 +7,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import ai.djl.nn.Parameter;
 import io.fmkt.core.loss.FeatureMapMse;
+import io.fmkt.core.loss.FmktLoss;
+import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.model.StageSelection;
 import io.fmkt.core.loss.FeatureNorm;
 import io.fmkt.core.loss.LogitKd;
 import java.lang.ref.WeakReference;
@@ -59,6 +63,46 @@ class ScalarsTest {
         for (int attempt = 0; attempt < 3; attempt++) {
             assertThat(gradient(z, kdLoss, true)).containsExactly(gradient(z, kdLoss, false));
             assertThat(gradient(f, fmLoss, true)).containsExactly(gradient(f, fmLoss, false));
+        }
+    }
+
+    /**
+     * The whole fusion step as MutualDistillation runs it (two ResNets, the mutual FM-kt objective
+     * over all four stages, L2-normalised maps): every parameter's gradient is the same whether or not
+     * a collection runs between forward and backward, so nothing in the model or the loss leaves a
+     * number to the collector.
+     */
+    @Test
+    void aFusionStepsGradientsThroughBothModelsDoNotDependOnACollection() throws InterruptedException {
+        float[] images = random(2 * 3 * 32 * 32, 5);
+        FmktLoss loss = new FmktLoss(1.0, 4.0, 0.5, new StageSelection(new int[] {1, 2, 3, 4}),
+                new double[] {1, 1, 1, 1}, FeatureNorm.L2);
+        assertThat(fusionGradients(images, loss, true)).isDeepEqualTo(fusionGradients(images, loss, false));
+    }
+
+    private static float[][] fusionGradients(float[] images, FmktLoss loss, boolean collect)
+            throws InterruptedException {
+        try (NDManager m = NDManager.newBaseManager();
+             ResNetModel a = ResNetModel.initialised(m, 2, 10, 1);
+             ResNetModel b = ResNetModel.initialised(m, 2, 10, 2)) {
+            NDArray x = m.create(images, new Shape(2, 3, 32, 32));
+            NDArray y = m.create(new int[] {3, 7});
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray objective = loss.computeMutual(a.forward(x, true), b.forward(x, true), y).objective();
+                if (collect) {
+                    collectAndReuseFreedMemory();
+                }
+                gc.backward(objective);
+            }
+            List<float[]> grads = new ArrayList<>();
+            for (ResNetModel model : List.of(a, b)) {
+                for (Parameter p : model.parameters()) {
+                    if (p.requiresGradient()) {
+                        grads.add(p.getArray().getGradient().toFloatArray());
+                    }
+                }
+            }
+            return grads.toArray(float[][]::new);
         }
     }
 
