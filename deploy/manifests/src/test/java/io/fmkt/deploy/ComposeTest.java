@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** deploy/compose/compose.yaml (anchors and merge keys resolved by SnakeYAML, as Compose does). */
@@ -140,25 +137,15 @@ class ComposeTest {
     }
 
     @Test
-    void theTwoClientReplicasHostDisjointIdsThatCoverARange() {
-        Set<Integer> all = new TreeSet<>();
+    void theTwoClientReplicasShareTheClientsByConsumerGroupWithTheirOwnGroupsForTheRest() {
         Set<String> instances = new TreeSet<>();
-        int hosted = 0;
         for (String name : List.of("client-service-0", "client-service-1")) {
             Map<String, String> env = env(services().get(name));
             instances.add(env.get("FMKT_INSTANCE"));
-            List<Integer> ids = new ArrayList<>();
-            for (String part : env.get("FMKT_CLIENT_IDS").split(",")) {
-                ids.add(Integer.parseInt(part.trim()));
-            }
-            assertThat(ids).as(name + " hosts some clients").isNotEmpty();
-            hosted += ids.size();
-            all.addAll(ids);
+            assertThat(env.get("FMKT_CLIENT_IDS")).as(name + ": hosted by fmkt.hosts assignment, so the other"
+                    + " replica takes over when one dies").isEqualTo("group");
         }
-        assertThat(instances).as("own consumer groups per replica").hasSize(2);
-        assertThat(hosted).as("no client hosted twice").isEqualTo(all.size());
-        assertThat(all).as("ids 0..N-1 without holes").isEqualTo(IntStream.range(0, all.size()).boxed()
-                .collect(Collectors.toCollection(TreeSet::new)));
+        assertThat(instances).as("own consumer groups per replica").hasSize(2).doesNotContainNull();
     }
 
     @Test

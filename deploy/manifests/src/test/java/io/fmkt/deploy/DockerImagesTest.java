@@ -56,30 +56,16 @@ class DockerImagesTest {
     }
 
     @Test
-    void theEntrypointSpreadsClientIdsOverThePodsByOrdinal() throws Exception {
-        int replicas = 3;
-        int max = 10;
-        Set<Integer> seen = new TreeSet<>();
-        int total = 0;
-        for (int ordinal = 0; ordinal < replicas; ordinal++) {
+    void theEntrypointNamesAPodsOwnConsumerGroupsAfterItsOrdinal() throws Exception {
+        for (int ordinal : new int[] {0, 3, 11}) {
             Map<String, String> out = entrypoint(Map.of("POD_NAME", "fmkt-client-service-" + ordinal,
-                    "FMKT_CLIENT_REPLICAS", Integer.toString(replicas), "FMKT_MAX_CLIENTS", Integer.toString(max),
-                    "JAVA_OPTS", "-Xmx1g -Dx=y"));
-            assertThat(out.get("FMKT_INSTANCE")).isEqualTo(Integer.toString(ordinal));
-            for (String id : out.get("FMKT_CLIENT_IDS").split(",")) {
-                int i = Integer.parseInt(id);
-                assertThat(i % replicas).isEqualTo(ordinal);
-                seen.add(i);
-                total++;
-            }
+                    "FMKT_CLIENT_IDS", "group", "JAVA_OPTS", "-Xmx1g -Dx=y"));
+            assertThat(out).containsEntry("FMKT_INSTANCE", Integer.toString(ordinal)).containsEntry("FMKT_CLIENT_IDS", "group");
             assertThat(out.get("cmd")).isEqualTo("java -Xmx1g -Dx=y -jar /deployments/quarkus-run.jar");
         }
-        assertThat(total).as("no id twice").isEqualTo(seen.size());
-        assertThat(seen).as("every id below the maximum").hasSize(max).first().isEqualTo(0);
-        // Explicit ids win (compose); without replicas nothing is derived (local runs: all clients).
-        assertThat(entrypoint(Map.of("FMKT_CLIENT_IDS", "0,2", "FMKT_CLIENT_REPLICAS", "2", "POD_NAME", "x-1")))
-                .containsEntry("FMKT_CLIENT_IDS", "0,2").containsEntry("FMKT_INSTANCE", "");
-        assertThat(entrypoint(Map.of("POD_NAME", "x-1"))).containsEntry("FMKT_CLIENT_IDS", "");
+        // An explicit instance wins (compose); without a pod name nothing is derived (local runs).
+        assertThat(entrypoint(Map.of("FMKT_INSTANCE", "7", "POD_NAME", "x-1"))).containsEntry("FMKT_INSTANCE", "7");
+        assertThat(entrypoint(Map.of())).containsEntry("FMKT_INSTANCE", "").containsEntry("FMKT_CLIENT_IDS", "");
     }
 
     @Test
@@ -91,14 +77,11 @@ class DockerImagesTest {
     }
 
     @Test
-    void theEntrypointRefusesAnOrdinalOutsideTheReplicas() throws Exception {
-        Process p = start(Map.of("POD_NAME", "fmkt-client-service-3", "FMKT_CLIENT_REPLICAS", "3"));
-        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isEqualTo(64);
-        assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).contains("ordinal 3");
-        Process q = start(Map.of("POD_NAME", "no-ordinal", "FMKT_CLIENT_REPLICAS", "3"));
+    void theEntrypointRefusesAPodNameWithoutAnOrdinal() throws Exception {
+        Process q = start(Map.of("POD_NAME", "no-ordinal"));
         assertThat(q.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(q.exitValue()).isEqualTo(64);
+        assertThat(new String(q.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).contains("'no-ordinal'");
     }
 
     static Map<String, String> entrypoint(Map<String, String> env) throws IOException, InterruptedException {

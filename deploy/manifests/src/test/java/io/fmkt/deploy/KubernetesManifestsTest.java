@@ -304,17 +304,17 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
-    void clientPodsDeriveTheirClientIdsFromTheirOrdinal(String path) {
+    void clientPodsShareTheClientsByConsumerGroupAndNameTheirOwnGroupsAfterTheirOrdinal(String path) {
         Built b = build(path);
         StatefulSet sts = (StatefulSet) b.services().get("client-service").owner();
         Workload w = b.services().get("client-service");
-        assertThat(w.env("FMKT_CLIENT_REPLICAS").map(EnvVar::getValue)).as(path + ": FMKT_CLIENT_REPLICAS"
-                + " must equal the StatefulSet's replicas (the entrypoint spreads client ids over them)")
-                .contains(Integer.toString(sts.getSpec().getReplicas()));
+        assertThat(w.env("FMKT_CLIENT_IDS").map(EnvVar::getValue)).as(path + ": hosted by fmkt.hosts assignment,"
+                + " so a dead pod's clients have a taker").contains("group");
+        assertThat(sts.getSpec().getReplicas()).as(path + ": client pods with a slot of fmkt.hosts each")
+                .isBetween(1, Repo.topicSpecs().get("fmkt.hosts").partitions());
         assertThat(w.env("POD_NAME").map(e -> e.getValueFrom().getFieldRef().getFieldPath()))
-                .as(path + ": POD_NAME from the downward API").contains("metadata.name");
-        assertThat(w.env("FMKT_CLIENT_IDS")).as(path + ": explicit ids would defeat the ordinal").isEmpty();
-        assertThat(b.find(ConfigMap.class, "fmkt-config").orElseThrow().getData()).containsKey("FMKT_MAX_CLIENTS");
+                .as(path + ": POD_NAME from the downward API (FMKT_INSTANCE)").contains("metadata.name");
+        assertThat(w.env("FMKT_INSTANCE")).as(path + ": the ordinal names the pod's own groups").isEmpty();
         Service headless = b.find(Service.class, sts.getSpec().getServiceName()).orElseThrow();
         assertThat(headless.getSpec().getClusterIP()).as(path + ": governing Service is headless").isEqualTo("None");
     }
