@@ -84,19 +84,19 @@ public record RunLimits(int clients, int clientsPerInstance, int width, int roun
     /** Every bound {@code c} exceeds, cheapest first; empty when the run is admitted. */
     public List<Violation> check(ExperimentConfig c) {
         List<Violation> v = new ArrayList<>();
-        bound(v, "clients", c.data().clients(), clients, "clients");
-        bound(v, "width", c.width(), width, "width");
-        bound(v, "rounds", c.schedule().rounds(), rounds, "rounds");
-        bound(v, "localEpochs", c.training().epochs(), epochs, "epochs");
-        bound(v, "fusionEpochs", c.fusion().epochs(), epochs, "epochs");
-        bound(v, "batchSize", c.training().batchSize(), batchSize, "batch-size");
-        bound(v, "probeImages", c.data().probeImages(), probeImages, "probe-images");
+        bound(v, "config.data.clients", c.data().clients(), clients, "clients");
+        bound(v, "config.width", c.width(), width, "width");
+        bound(v, "config.schedule.rounds", c.schedule().rounds(), rounds, "rounds");
+        bound(v, "config.training.epochs", c.training().epochs(), epochs, "epochs");
+        bound(v, "config.fusion.epochs", c.fusion().epochs(), epochs, "epochs");
+        bound(v, "config.training.batchSize", c.training().batchSize(), batchSize, "batch-size");
+        bound(v, "config.data.probeImages", c.data().probeImages(), probeImages, "probe-images");
         long total = c.synthetic() ? 5L * c.data().syntheticTrainPerBatch() : CIFAR_TRAIN;
         long perClient = c.data().perClientCap() > 0 ? Math.min(c.data().perClientCap(), total) : total / Math.max(1,
                 c.data().clients());
-        bound(v, "perClientCap", perClient, imagesPerClient, "images-per-client");
+        bound(v, "config.data.perClientCap", perClient, imagesPerClient, "images-per-client");
         if (c.synthetic()) {
-            bound(v, "syntheticTrainPerBatch", 5L * c.data().syntheticTrainPerBatch() + c.data().syntheticTest(),
+            bound(v, "config.data.syntheticTrainPerBatch", 5L * c.data().syntheticTrainPerBatch() + c.data().syntheticTest(),
                     syntheticImages,
                     "synthetic-images");
         }
@@ -114,7 +114,7 @@ public record RunLimits(int clients, int clientsPerInstance, int width, int roun
     /** A client-service instance hosting {@code hosted} clients of one run. */
     public List<Violation> checkHosted(int hosted) {
         List<Violation> v = new ArrayList<>();
-        bound(v, "hostedClients", hosted, clientsPerInstance, "clients-per-instance");
+        bound(v, "hostedClients (this instance)", hosted, clientsPerInstance, "clients-per-instance");
         return v;
     }
 
@@ -141,9 +141,10 @@ public record RunLimits(int clients, int clientsPerInstance, int width, int roun
         return 4 * (2724 * w * w + 407 * w + 10);
     }
 
+    /** @param field the JSON path of the bounded setting in a run's start record (or what else is bounded) */
     private static void bound(List<Violation> v, String field, long value, long limit, String key) {
         if (value > limit) {
-            v.add(new Violation("config." + field, Long.toString(value), Long.toString(limit), "fmkt.limits." + key));
+            v.add(new Violation(field, Long.toString(value), Long.toString(limit), "fmkt.limits." + key));
         }
     }
 }

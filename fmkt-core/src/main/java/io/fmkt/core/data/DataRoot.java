@@ -86,25 +86,25 @@ public final class DataRoot {
     public Path resolve(String name, String sha256) {
         checkName(name);
         if (sha256 == null) {
-            throw new RefusedException(Refusal.DIGEST_MISMATCH, "dataSha256",
+            throw new RefusedException(Refusal.DIGEST_MISMATCH, "data.sha256",
                     "data '" + name + "' comes without dataSha256: a dataset is only used against its digest");
         }
         if (!SHA256.matcher(sha256).matches()) {
-            throw new RefusedException(Refusal.DIGEST_MISMATCH, "dataSha256",
+            throw new RefusedException(Refusal.DIGEST_MISMATCH, "data.sha256",
                     "dataSha256 must be 64 lowercase hex digits, got '" + abbreviate(sha256) + "'");
         }
         if (root == null) {
-            throw new RefusedException(Refusal.UNKNOWN, "data", "data '" + name
+            throw new RefusedException(Refusal.UNKNOWN, "data.name", "data '" + name
                     + "': this service has no data root (set fmkt.data-dir / FMKT_DATA_DIR); it runs synthetic data only");
         }
         Path p = root.resolve(name);
         if (!Files.exists(p)) {
-            throw new RefusedException(Refusal.UNKNOWN, "data", "data '" + name + "' is not in this service's data root "
+            throw new RefusedException(Refusal.UNKNOWN, "data.name", "data '" + name + "' is not in this service's data root "
                     + root);
         }
         String actual = digest(p);
         if (!actual.equals(sha256)) {
-            throw new RefusedException(Refusal.DIGEST_MISMATCH, "dataSha256", "data '" + name + "' has sha256 " + actual
+            throw new RefusedException(Refusal.DIGEST_MISMATCH, "data.sha256", "data '" + name + "' has sha256 " + actual
                     + ", the run asks for " + sha256 + ": this service holds other data under that name");
         }
         return p;
@@ -113,7 +113,7 @@ public final class DataRoot {
     /** Refuses anything but a plain name: absolute paths, separators, {@code ..}, hidden names. */
     public static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches() || name.contains("..")) {
-            throw new RefusedException(Refusal.NOT_A_NAME, "data", "data must be 'synthetic' or a dataset name"
+            throw new RefusedException(Refusal.NOT_A_NAME, "data.name", "data must be 'synthetic' or a dataset name"
                     + " (letters, digits, '.', '-', '_'; no path), got '" + abbreviate(String.valueOf(name)) + "'");
         }
     }

@@ -28,23 +28,23 @@ class RunLimitsTest {
     void aHugeRunIsRefusedNamingEachFieldItsValueTheLimitAndTheKey() {
         ExperimentConfig huge = ExperimentConfig.builder().clients(100_000_000).width(100_000).build();
         assertThat(L.check(huge)).extracting(RunLimits.Violation::message).containsExactly(
-                "LIMIT_EXCEEDED: config.clients = 100000000 exceeds the limit 1024 (raise it with fmkt.limits.clients)",
+                "LIMIT_EXCEEDED: config.data.clients = 100000000 exceeds the limit 1024 (raise it with fmkt.limits.clients)",
                 "LIMIT_EXCEEDED: config.width = 100000 exceeds the limit 128 (raise it with fmkt.limits.width)");
         assertThatThrownBy(() -> L.require(huge)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("config.clients = 100000000").hasMessageContaining("config.width = 100000");
+                .hasMessageContaining("config.data.clients = 100000000").hasMessageContaining("config.width = 100000");
     }
 
     @Test
     void everyBoundIsChecked() {
         ExperimentConfig.Builder ok = ExperimentConfig.builder();
         assertThat(L.check(ok.build())).isEmpty();
-        assertThat(fields(ok.rounds(10_001).build())).containsExactly("config.rounds");
+        assertThat(fields(ok.rounds(10_001).build())).containsExactly("config.schedule.rounds");
         assertThat(fields(ExperimentConfig.builder().localEpochs(101).fusionEpochs(101).build()))
-                .containsExactly("config.localEpochs", "config.fusionEpochs");
-        assertThat(fields(ExperimentConfig.builder().batchSize(1025).build())).containsExactly("config.batchSize");
-        assertThat(fields(ExperimentConfig.builder().probeImages(1025).build())).containsExactly("config.probeImages");
+                .containsExactly("config.training.epochs", "config.fusion.epochs");
+        assertThat(fields(ExperimentConfig.builder().batchSize(1025).build())).containsExactly("config.training.batchSize");
+        assertThat(fields(ExperimentConfig.builder().probeImages(1025).build())).containsExactly("config.data.probeImages");
         assertThat(fields(ExperimentConfig.builder().syntheticTrainPerBatch(100_000).build()))
-                .containsExactly("config.perClientCap", "config.syntheticTrainPerBatch");
+                .containsExactly("config.data.perClientCap", "config.data.syntheticTrainPerBatch");
         assertThat(fields(ExperimentConfig.builder().data("cifar").perClientCap(60_000).build())).isEmpty(); // capped by the data
         assertThat(fields(ExperimentConfig.builder().data("cifar").clients(2).build())).isEmpty(); // 25,000 each
     }

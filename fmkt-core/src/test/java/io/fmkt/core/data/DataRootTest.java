@@ -36,7 +36,7 @@ class DataRootTest {
             assertThatThrownBy(() -> r.resolve(bad, any)).as(bad).isInstanceOfSatisfying(DataRoot.RefusedException.class,
                     e -> {
                         assertThat(e.refusal()).isEqualTo(DataRoot.Refusal.NOT_A_NAME);
-                        assertThat(e.field()).isEqualTo("data");
+                        assertThat(e.field()).isEqualTo("data.name");
                         assertThat(e.getMessage()).contains("no path");
                     });
         }
@@ -54,7 +54,7 @@ class DataRootTest {
         assertThatThrownBy(() -> r.resolve("d.tar.gz", wrong)).isInstanceOfSatisfying(DataRoot.RefusedException.class,
                 e -> {
                     assertThat(e.refusal()).isEqualTo(DataRoot.Refusal.DIGEST_MISMATCH);
-                    assertThat(e.field()).isEqualTo("dataSha256");
+                    assertThat(e.field()).isEqualTo("data.sha256");
                     assertThat(e.getMessage()).contains("has sha256 " + sha).contains("asks for " + wrong);
                 });
         assertThatThrownBy(() -> r.resolve("d.tar.gz", null)).isInstanceOfSatisfying(DataRoot.RefusedException.class,

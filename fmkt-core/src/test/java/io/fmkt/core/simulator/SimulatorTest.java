@@ -13,6 +13,8 @@ import io.fmkt.core.train.Evaluator;
 import io.fmkt.core.train.ExperimentData;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 public class SimulatorTest {
@@ -30,6 +32,56 @@ public class SimulatorTest {
         String second = ResultTables.roundsCsv(Simulator.run(c, ExperimentData.load(c), r -> { }));
         assertThat(second).isEqualTo(first);
         assertThat(first.lines()).hasSize(3).first().isEqualTo(ResultTables.ROUNDS_HEADER);
+    }
+
+    /**
+     * Same seed, same numbers, even while another thread keeps the garbage collector (and the cleaners
+     * of direct buffers) busy, as a service's Kafka threads or a busy neighbour do. Before
+     * {@link io.fmkt.core.numerics.Scalars}, a collection between a fusion step's forward and backward
+     * freed the loss constants autograd still needed, and this run came out different.
+     */
+    @Test
+    void sameSeedGivesTheSameRunWhileAnotherThreadKeepsTheCollectorBusy() throws Exception {
+        ExperimentConfig c = tiny(2, 0.05, "all").toBuilder().norm("l2").build();
+        ExperimentData data = ExperimentData.load(c);
+        String quiet = fingerprint(Simulator.run(c, data, r -> { }));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong collections = new AtomicLong();
+        Thread churn = new Thread(() -> {
+            while (!stop.get()) {
+                java.nio.ByteBuffer.allocateDirect(64); // garbage whose memory a cleaner frees
+                System.gc();
+                collections.incrementAndGet();
+            }
+        }, "gc-churn");
+        churn.setDaemon(true);
+        churn.start();
+        String busy;
+        try {
+            busy = fingerprint(Simulator.run(c, data, r -> { }));
+        } finally {
+            stop.set(true);
+            churn.join();
+        }
+        assertThat(collections.get()).as("collections during the run").isGreaterThan(10);
+        assertThat(busy).isEqualTo(quiet);
+    }
+
+    /** Every client's accuracy and every pair's losses, to the last bit. */
+    private static String fingerprint(List<RoundSummary> rounds) {
+        StringBuilder b = new StringBuilder();
+        for (RoundSummary r : rounds) {
+            b.append(r.round()).append(java.util.Arrays.toString(r.perClient())).append('\n');
+            for (var p : r.pairs()) {
+                b.append(p.updater()).append("->").append(p.receiver()).append(' ').append(p.local().meanLoss());
+                if (p.fusion() != null) {
+                    var l = p.fusion().losses();
+                    b.append(' ').append(l.lossALast()).append(' ').append(l.lossBLast()).append(' ').append(l.kd());
+                }
+                b.append('\n');
+            }
+        }
+        return b.toString();
     }
 
     @Test

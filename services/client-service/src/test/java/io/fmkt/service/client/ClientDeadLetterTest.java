@@ -60,7 +60,7 @@ class ClientDeadLetterTest {
         DeadLetter dl = KafkaProbe.awaitDeadLetter(bootstrap, run, Duration.ofSeconds(30)).orElseThrow(
                 () -> new AssertionError("no dead letter for run " + run));
         assertThat(dl.reason()).isEqualTo("LIMIT_EXCEEDED");
-        assertThat(dl.detail()).contains("config.clients = 100000000 exceeds the limit 1024")
+        assertThat(dl.detail()).contains("config.data.clients = 100000000 exceeds the limit 1024")
                 .contains("fmkt.limits.clients").contains("config.width = 100000");
         long t = System.nanoTime();
         given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));

@@ -116,7 +116,7 @@ public class Inbox {
             return new WireException(WireException.Reason.INVALID_VALUE, "message", e.getMessage());
         }
         if (e instanceof java.io.UncheckedIOException) {
-            return new WireException(WireException.Reason.INVALID_VALUE, "config.data", e.getMessage());
+            return new WireException(WireException.Reason.INVALID_VALUE, "config.data.name", e.getMessage());
         }
         throw e;
     }
