@@ -1,7 +1,10 @@
 package io.fmkt.cli;
 
+import io.fmkt.core.numerics.Numerics;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /** Where the embedded default lives and where results go. */
@@ -30,7 +33,8 @@ public final class DeploymentOptions {
     Path keepRunning;
 
     @Option(names = "--replicas", paramLabel = "client=K,fusion=M", description = "start K client-service"
-            + " processes (replica k hosts clients k, k+K, ...) and M fusion-service workers (one consumer group);"
+            + " processes (sharing the clients by consumer group on fmkt.hosts) and M fusion-service workers (sharing"
+            + " fmkt.pairs);"
             + " the services must not be running yet (default: client=1,fusion=1)")
     String replicas;
 
@@ -75,6 +79,41 @@ public final class DeploymentOptions {
     /** Where to write the PIDs of processes left running; null: stop them at the end (the default). */
     Path keepRunning() {
         return keepRunning;
+    }
+
+    /**
+     * The local deployment these options describe (ports, state, {@code --secure-kafka}, and the
+     * services' {@code --replicas} when {@code withServices}), started where it is not running yet.
+     * Every command that deploys starts it here, so none ignores an option it shows.
+     */
+    LocalDeployment start(Path logDir, Numerics numerics, Consumer<String> log, boolean withServices)
+            throws IOException, InterruptedException {
+        if (!withServices) {
+            refuse(replicas != null, "--replicas", "this command starts no services");
+        }
+        return LocalDeployment.startOrReuse(home(), preparedStateDir(), logDir, ports(), numerics, log, withServices,
+                replicas());
+    }
+
+    /** At the end of a command: {@code --keep-running} leaves what it started running, and says so in its PID file. */
+    void finish(LocalDeployment local) throws IOException {
+        if (keepRunning != null) {
+            local.keepRunning(keepRunning);
+        }
+    }
+
+    /** For work that deploys nothing (in process, a report from files): the deployment's own options are refused. */
+    void refuseAll(String why) {
+        refuse(replicas != null, "--replicas", why);
+        refuse(keepRunning != null, "--keep-running", why);
+        refuse(secureKafka, "--secure-kafka", why);
+    }
+
+    /** A command for which {@code option} means nothing refuses it rather than ignore it. */
+    static void refuse(boolean given, String option, String why) {
+        if (given) {
+            throw new IllegalArgumentException(option + " does not apply here: " + why);
+        }
     }
 
     Path resultsDir() {

@@ -53,8 +53,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
 
         String id = RunIds.newRunId("bench", c.schedule().seed(), Clock.systemUTC());
         Path logs = deployment.resultsDir().resolve(id).resolve("logs");
-        try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.preparedStateDir(), logs,
-                deployment.ports(), c.numerics(), s -> o.println("  " + s));
+        try (LocalDeployment local = deployment.start(logs, c.numerics(), s -> o.println("  " + s), true);
              RunClient client = new RunClient(local.kafka())) {
             client.ensureTopics();
             RunClient.RunLog log;
@@ -88,6 +87,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
                     + " except the last round's%n", 100 * rest / distSeconds);
             o.printf(Locale.ROOT, "%nratio services / simulator: %.3f (target <= 1.05); identical rounds.csv: %s%n",
                     distSeconds / simSeconds, same);
+            deployment.finish(local);
         }
         return 0;
     }

@@ -85,8 +85,8 @@ public final class ReplayCommand implements Callable<Integer> {
             resume(o);
             return 0;
         }
-        try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.preparedStateDir(),
-                deployment.resultsDir().resolve(run + "-replay-logs"), deployment.ports(), null, s -> { }, false);
+        try (LocalDeployment local = deployment.start(deployment.resultsDir().resolve(run + "-replay-logs"), null, s -> { },
+                false);
              S3ObjectStore s3 = new S3ObjectStore(S3StoreConfig.of(local.s3Endpoint(), LocalDeployment.ACCESS_KEY,
                      LocalDeployment.SECRET_KEY, LocalDeployment.BUCKET))) {
             Replay.Log log = readLog(local);
@@ -140,8 +140,7 @@ public final class ReplayCommand implements Callable<Integer> {
      */
     private void resume(PrintStream o) throws Exception {
         Path out = deployment.resultsDir().resolve(run);
-        try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.preparedStateDir(),
-                out.resolve("logs"), deployment.ports(), null, o::println, false);
+        try (LocalDeployment local = deployment.start(out.resolve("logs"), null, o::println, false);
              RunClient client = new RunClient(local.kafka())) {
             Numerics mode = readLog(local).run().config().numerics();
             if (numerics != null && Numerics.parse(numerics) != mode) {
@@ -176,9 +175,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 o.print(ResultTables.table(results.rounds()));
                 o.printf("%nwrote %s (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png)%n", out);
             }
-            if (deployment.keepRunning() != null) {
-                local.keepRunning(deployment.keepRunning());
-            }
+            deployment.finish(local);
         }
     }
 

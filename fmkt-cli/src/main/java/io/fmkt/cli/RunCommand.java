@@ -64,8 +64,7 @@ public final class RunCommand implements Callable<Integer> {
         o.printf("fmkt run %s: %d clients, %d pairs/round, %d rounds, %s, width %d, layers %s, seed %d, %s numerics%n",
                 id, c.data().clients(), c.schedule().pairs(), c.schedule().rounds(), c.data().partition(), c.width(),
                 c.fusion().layers(), c.schedule().seed(), c.numerics().label());
-        try (LocalDeployment local = LocalDeployment.startOrReuse(d.home(), d.preparedStateDir(), out.resolve("logs"),
-                d.ports(), c.numerics(), o::println, true, d.replicas());
+        try (LocalDeployment local = d.start(out.resolve("logs"), c.numerics(), o::println, true);
              RunClient client = new RunClient(local.kafka())) {
             client.ensureTopics();
             kill.forEach(local::killable); // a wrong name fails now, not mid-run
@@ -104,9 +103,7 @@ public final class RunCommand implements Callable<Integer> {
             local.fusedPairs().forEach((worker, n) -> o.printf("%s fused %d pairs of this run%n", worker,
                     n - fusedBefore.getOrDefault(worker, 0L)));
             local.awaitReports(Duration.ofSeconds(30)); // a takeover that is still being timed
-            if (d.keepRunning() != null) {
-                local.keepRunning(d.keepRunning());
-            }
+            d.finish(local);
         }
         return out;
     }

@@ -93,6 +93,8 @@ public final class ScaleBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        DeploymentOptions.refuse(deployment.keepRunning() != null, "--keep-running",
+                "bench-scale starts a fresh deployment for each N and stops it");
         PrintStream o = System.out;
         Path dir = out != null ? out : deployment.resultsDir().resolve("bench-scale");
         Files.createDirectories(dir);
@@ -141,8 +143,7 @@ public final class ScaleBenchCommand implements Callable<Integer> {
         String id = RunIds.newRunId("scale" + n, c.schedule().seed(), Clock.systemUTC());
         Path logs = deployment.resultsDir().resolve(id).resolve("logs");
         o.printf("%nN = %d (run %s)%n", n, id);
-        try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.preparedStateDir(), logs,
-                deployment.ports(), c.numerics(), s -> o.println("  " + s));
+        try (LocalDeployment local = deployment.start(logs, c.numerics(), s -> o.println("  " + s), true);
              RunClient client = new RunClient(local.kafka())) {
             client.ensureTopics();
             String evalUrl = local.serviceUrl(LocalDeployment.Service.EVAL);

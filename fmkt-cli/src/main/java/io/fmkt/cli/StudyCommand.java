@@ -62,17 +62,19 @@ public final class StudyCommand implements Callable<Integer> {
         long start = System.nanoTime();
         StudyReport report;
         if (reportOnly) {
+            deployment.refuseAll("--report-only deploys nothing");
             report = Study.reportOnly(p, k, dir);
         } else if (inProcess) {
+            deployment.refuseAll("--in-process deploys nothing");
             NumericsSetup.apply(mode);
             report = Study.run(p, k, dir, new InProcessExecutor(System.out), System.out);
         } else {
-            try (LocalDeployment local = LocalDeployment.startOrReuse(deployment.home(), deployment.preparedStateDir(),
-                    dir.resolve("logs"), deployment.ports(), mode, System.out::println);
+            try (LocalDeployment local = deployment.start(dir.resolve("logs"), mode, System.out::println, true);
                  RunClient client = new RunClient(local.kafka())) {
                 client.ensureTopics();
                 report = Study.run(p, k, dir, new DistributedExecutor(client, inFlight, deployment.timeout(), deployment.stateDir(),
                         System.out), System.out);
+                deployment.finish(local);
             }
         }
         System.out.println();

@@ -55,4 +55,19 @@ class FmktCliTest {
         assertThat(run(err4, "simulate", "--fusion", "fedavg", "--out", dir.toString())).isEqualTo(2);
         assertThat(err4.toString()).contains("unknown fusion method 'fedavg' (expected fmkt or average)");
     }
+
+    /** A deployment option a command cannot honour is refused before anything starts, never ignored. */
+    @Test
+    void deploymentOptionsACommandCannotHonourAreRefused(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        CommandLine fmkt = Fmkt.commandLine();
+        fmkt.setErr(new PrintWriter(err));
+        fmkt.setOut(new PrintWriter(new StringWriter()));
+        assertThat(fmkt.execute("study", "--data", "synthetic", "--in-process", "--replicas", "client=2", "--out", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--replicas does not apply here: --in-process deploys nothing");
+        assertThat(fmkt.execute("bench-scale", "--keep-running", dir.resolve("pids").toString(), "--out", dir.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--keep-running does not apply here: bench-scale starts a fresh deployment");
+        assertThat(dir.resolve("pids")).doesNotExist();
+    }
 }
