@@ -61,7 +61,7 @@ class PortableNumericsEndToEndTest {
                         .numerics("portable").build(), Instant.now()));
                 assertThat(awaitDeadLetters(client, "e2e-huge", 3)).hasSize(3).allSatisfy(dl -> {
                     assertThat(dl.reason()).isEqualTo("LIMIT_EXCEEDED");
-                    assertThat(dl.detail()).contains("config.clients = 100000000 exceeds the limit 1024");
+                    assertThat(dl.detail()).contains("config.data.clients = 100000000 exceeds the limit 1024");
                 });
             }
             // data is a name under each service's data root, with its digest: never a path from a message

@@ -23,7 +23,7 @@ class RunAdmissionTest {
                 "--state-dir", tmp.resolve("state").toString(), "--kafka-port", "1", "--s3-port", "1");
         assertThat(code).isEqualTo(2);
         assertThat((System.nanoTime() - t) / 1e9).as("refused at once").isLessThan(5.0);
-        assertThat(err.toString()).startsWith("fmkt: LIMIT_EXCEEDED: config.clients = 100000000 exceeds the limit 1024"
+        assertThat(err.toString()).startsWith("fmkt: LIMIT_EXCEEDED: config.data.clients = 100000000 exceeds the limit 1024"
                 + " (raise it with fmkt.limits.clients)").contains("config.width = 100000");
         assertThat(Files.exists(tmp.resolve("state"))).as("no local stack was started").isFalse();
     }
