@@ -1,9 +1,9 @@
 package io.fmkt.core.loss;
 
-import io.fmkt.core.numerics.Scalars;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.fmkt.core.numerics.Scalars;
 
 /** How a stage's feature map is normalised before two maps are compared. */
 public enum FeatureNorm {

@@ -1,9 +1,9 @@
 package io.fmkt.core.loss;
 
-import io.fmkt.core.numerics.Scalars;
 import ai.djl.ndarray.NDArray;
 import io.fmkt.core.model.StageOutputs;
 import io.fmkt.core.model.StageSelection;
+import io.fmkt.core.numerics.Scalars;
 
 /**
  * The FM-kt objective for model a distilling from its peer b (b's outputs detached):

@@ -1,7 +1,7 @@
 package io.fmkt.core.loss;
 
-import io.fmkt.core.numerics.Scalars;
 import ai.djl.ndarray.NDArray;
+import io.fmkt.core.numerics.Scalars;
 
 /**
  * Hinton et al.'s knowledge distillation on logits: {@code T^2 * KL(softmax(z_t/T) || softmax(z_s/T))},

@@ -1,12 +1,12 @@
 package io.fmkt.core.train;
 
-import io.fmkt.core.numerics.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import io.fmkt.core.model.NoGrad;
 import io.fmkt.core.config.SgdSettings;
+import io.fmkt.core.model.NoGrad;
+import io.fmkt.core.numerics.Scalars;
 import java.util.List;
 
 /**
