@@ -17,13 +17,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * fmkt-core is the method and nothing else, and reads bottom-up like the paper: numerics and data,
+ * fmkt-core is the method and nothing else, and reads bottom-up like the paper: names, numerics and data,
  * the model and the losses, the config, training and fusion, then the protocol and the simulator.
  * A package may use the packages below it, never one above.
  */
 class ArchitectureTest {
     /** Bottom first. */
-    static final List<String> LAYERS = List.of("numerics", "data", "model", "loss", "codec", "store", "config",
+    static final List<String> LAYERS = List.of("names", "numerics", "data", "model", "loss", "codec", "store", "config",
             "train", "schedule", "wire", "admission", "results", "protocol", "simulator");
 
     static JavaClasses core;

@@ -1,10 +1,8 @@
 package io.fmkt.core.config;
 
+import io.fmkt.core.names.Labels;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * How a receiver fuses a received model with its own. Here, beside the config, rather than in
@@ -18,18 +16,12 @@ public enum FusionMethod {
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static FusionMethod parse(String s) {
-        for (FusionMethod m : values()) {
-            if (m.name().equalsIgnoreCase(s)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("unknown fusion method '" + s + "' (expected "
-                + Arrays.stream(values()).map(FusionMethod::label).collect(Collectors.joining(" or ")) + ")");
+        return Labels.parse(FusionMethod.class, s, "fusion method");
     }
 
     /** As written in the config and on the command line. */
     @JsonValue
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return Labels.of(this);
     }
 }

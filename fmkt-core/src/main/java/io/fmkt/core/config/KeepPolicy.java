@@ -1,5 +1,6 @@
 package io.fmkt.core.config;
 
+import io.fmkt.core.names.Labels;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
@@ -14,17 +15,12 @@ public enum KeepPolicy {
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static KeepPolicy parse(String s) {
-        for (KeepPolicy k : values()) {
-            if (k.name().equalsIgnoreCase(s)) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException("unknown keep policy '" + s + "' (expected received, own or best)");
+        return Labels.parse(KeepPolicy.class, s, "keep policy");
     }
 
     /** As written in the config and on the command line. */
     @JsonValue
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return Labels.of(this);
     }
 }

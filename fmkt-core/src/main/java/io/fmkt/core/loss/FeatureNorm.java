@@ -1,5 +1,6 @@
 package io.fmkt.core.loss;
 
+import io.fmkt.core.names.Labels;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -43,18 +44,12 @@ public enum FeatureNorm {
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static FeatureNorm parse(String s) {
-        for (FeatureNorm n : values()) {
-            if (n.name().equalsIgnoreCase(s)) {
-                return n;
-            }
-        }
-        throw new IllegalArgumentException("unknown feature-map normalisation '" + s
-                + "' (expected none, l2 or attention)");
+        return Labels.parse(FeatureNorm.class, s, "feature-map normalisation");
     }
 
     /** As written in the config and on the command line. */
     @JsonValue
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return Labels.of(this);
     }
 }

@@ -1,6 +1,6 @@
 package io.fmkt.core.numerics;
 
-import java.util.Locale;
+import io.fmkt.core.names.Labels;
 import java.util.Map;
 
 /**
@@ -57,7 +57,7 @@ public enum Numerics {
 
     @com.fasterxml.jackson.annotation.JsonValue
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return Labels.of(this);
     }
 
     /** {@code native} or {@code portable}; null (a config from before the mode existed) is native. */
@@ -66,11 +66,6 @@ public enum Numerics {
         if (s == null) {
             return NATIVE;
         }
-        for (Numerics n : values()) {
-            if (n.label().equalsIgnoreCase(s)) {
-                return n;
-            }
-        }
-        throw new IllegalArgumentException("unknown numerics '" + s + "' (expected native or portable)");
+        return Labels.parse(Numerics.class, s, "numerics");
     }
 }

@@ -1,5 +1,6 @@
 package io.fmkt.core.protocol;
 
+import io.fmkt.core.names.Labels;
 import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.FusionCompleted;
@@ -195,7 +196,7 @@ public final class Replay {
         private static final String REFUSION_ALIAS = "refuse";
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return Labels.of(this);
         }
 
         /** The mode named {@code s}, or null for null (then the request's overrides decide). */
@@ -206,13 +207,7 @@ public final class Replay {
             if (REFUSION_ALIAS.equalsIgnoreCase(s)) {
                 return REFUSION;
             }
-            for (Mode m : values()) {
-                if (m.label().equalsIgnoreCase(s)) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("unknown replay mode '" + s + "' (expected reevaluate, refusion or"
-                    + " resume)");
+            return Labels.parse(Mode.class, s, "replay mode");
         }
     }
 
