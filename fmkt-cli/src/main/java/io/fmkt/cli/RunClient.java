@@ -15,6 +15,7 @@ import io.fmkt.core.wire.WireMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -87,8 +88,12 @@ public final class RunClient implements AutoCloseable {
 
     /** What the log says about a finished run. */
     /** @param rounds in round order @param outcomes FusionCompleted / PairSkipped @param models ModelPublished */
+    /**
+     * What a run logged, as the follower saw it; {@code loggedAtMillis} holds each model's and
+     * outcome's record timestamp (when its service sent it, epoch ms), by identity.
+     */
     public record RunLog(List<RoundEvaluated> rounds, List<WireMessage> outcomes, List<ModelPublished> models,
-            long finishedNanos) {
+            long finishedNanos, Map<WireMessage, Long> loggedAtMillis) {
 
         /** The results of run {@code config}, as the simulator reports them. */
         public RunResult result(ExperimentConfig config) {
@@ -136,6 +141,7 @@ public final class RunClient implements AutoCloseable {
             Map<Integer, RoundEvaluated> done = new TreeMap<>(alreadyLogged);
             List<WireMessage> outcomes = new ArrayList<>();
             List<ModelPublished> models = new ArrayList<>();
+            Map<WireMessage, Long> loggedAt = new IdentityHashMap<>();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (done.size() < rounds) {
                 if (System.nanoTime() > deadline) {
@@ -159,13 +165,15 @@ public final class RunClient implements AutoCloseable {
                         onRound.accept(e);
                     } else if (m instanceof FusionCompleted || m instanceof PairSkipped) {
                         outcomes.add(m);
+                        loggedAt.put(m, r.timestamp());
                         onOutcome.accept(m);
                     } else if (m instanceof ModelPublished mp) {
                         models.add(mp);
+                        loggedAt.put(m, r.timestamp());
                     }
                 }
             }
-            return new RunLog(List.copyOf(done.values()), outcomes, models, System.nanoTime());
+            return new RunLog(List.copyOf(done.values()), outcomes, models, System.nanoTime(), loggedAt);
         }
 
         @Override

@@ -44,7 +44,7 @@ public final class SimulateCommand implements Callable<Integer> {
         o.printf("data: %s (%d train images over the clients, %d test)%n", c.data().name(),
                 data.partition().totalSize(), data.test().size());
         if (histogram) {
-            o.print(io.fmkt.core.data.Partition.formatHistogram(data.shards()));
+            o.print(data.shards().formatHistogram());
         }
         List<RoundSummary> rounds = Simulator.run(c, data, r -> o.println(ResultTables.progressLine(r,
                 c.schedule().rounds())));

@@ -18,7 +18,7 @@ public record DirichletPartitioner(double alpha) implements Partitioner {
     }
 
     @Override
-    public Partition split(ImageSet train, int clients, long runSeed) {
+    public Partition split(TrainingImages train, int clients, long runSeed) {
         Partitioners.requireClients(clients);
         int[][] byClass = Partitioners.shuffledIndicesByClass(train, runSeed);
         Partitioners.Builder out = new Partitioners.Builder(clients);

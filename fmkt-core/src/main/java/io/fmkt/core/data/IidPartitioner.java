@@ -6,7 +6,7 @@ import io.fmkt.core.numerics.Seeds;
 public record IidPartitioner() implements Partitioner {
 
     @Override
-    public Partition split(ImageSet train, int clients, long runSeed) {
+    public Partition split(TrainingImages train, int clients, long runSeed) {
         Partitioners.requireClients(clients);
         int[] all = Partitioners.identity(train.size());
         Partitioners.shuffle(all, Seeds.rng(runSeed, Seeds.Purpose.PARTITION, Partitioners.STREAM_IID));

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * per image 3 planes (R, G, B) of 32x32 row-major pixels. Bytes, not floats, so the 50,000
  * training images cost 150 MB instead of 600 MB; conversion to normalised floats happens per batch.
  */
-public record ImageSet(byte[] labels, byte[] pixels) {
+public record ImageSet(byte[] labels, byte[] pixels) implements TrainingImages {
     public static final int CHANNELS = 3;
     public static final int HEIGHT = 32;
     public static final int WIDTH = 32;
@@ -27,38 +27,16 @@ public record ImageSet(byte[] labels, byte[] pixels) {
         }
     }
 
-    public int size() {
-        return labels.length;
-    }
-
-    public int label(int i) {
-        return labels[i];
-    }
-
     /** The images at the given indices, in that order (indices may repeat). */
+    @Override
     public ImageSet select(int[] indices) {
-        byte[] l = new byte[indices.length];
-        byte[] p = new byte[indices.length * IMAGE_BYTES];
-        for (int k = 0; k < indices.length; k++) {
-            int i = indices[k];
-            l[k] = labels[i];
-            System.arraycopy(pixels, i * IMAGE_BYTES, p, k * IMAGE_BYTES, IMAGE_BYTES);
-        }
-        return new ImageSet(l, p);
+        return TrainingImages.select(labels, indices,
+                (i, out, offset) -> System.arraycopy(pixels, i * IMAGE_BYTES, out, offset, IMAGE_BYTES));
     }
 
     /** The first {@code n} images (all of them if there are fewer). */
     public ImageSet head(int n) {
         int m = Math.min(n, size());
         return new ImageSet(Arrays.copyOf(labels, m), Arrays.copyOf(pixels, m * IMAGE_BYTES));
-    }
-
-    /** Number of images of each class. */
-    public int[] classCounts() {
-        int[] counts = new int[NUM_CLASSES];
-        for (byte l : labels) {
-            counts[l]++;
-        }
-        return counts;
     }
 }

@@ -67,7 +67,7 @@ public record Partition(int[][] clientIndices) {
     }
 
     /** {@code [client][class]} image counts. */
-    public int[][] histogram(ImageSet train) {
+    public int[][] histogram(TrainingImages train) {
         requireWithin(train);
         int[][] h = new int[clientIndices.length][ImageSet.NUM_CLASSES];
         for (int c = 0; c < clientIndices.length; c++) {
@@ -79,19 +79,8 @@ public record Partition(int[][] clientIndices) {
     }
 
     /** The histogram as a table: one row per client, one column per class, a total column, and an "all" row. */
-    public String formatHistogram(ImageSet train) {
+    public String formatHistogram(TrainingImages train) {
         return format(histogram(train));
-    }
-
-    /** The same table from the clients' shards (each shard is its client's images, in order). */
-    public static String formatHistogram(ImageSet[] shards) {
-        int[][] h = new int[shards.length][ImageSet.NUM_CLASSES];
-        for (int c = 0; c < shards.length; c++) {
-            for (int i = 0; i < shards[c].size(); i++) {
-                h[c][shards[c].label(i)]++;
-            }
-        }
-        return format(h);
     }
 
     private static String format(int[][] h) {
@@ -134,7 +123,7 @@ public record Partition(int[][] clientIndices) {
      * apportioned by the Sainte-Lague method (proportional to the class counts). Which images of a class
      * survive is a seeded random choice per client; survivors keep their original order.
      */
-    public Partition capped(int maxPerClient, ImageSet train, long runSeed) {
+    public Partition capped(int maxPerClient, TrainingImages train, long runSeed) {
         if (maxPerClient < 1) {
             throw new IllegalArgumentException("Partition cap must be >= 1, got " + maxPerClient);
         }
@@ -205,7 +194,7 @@ public record Partition(int[][] clientIndices) {
         return quota;
     }
 
-    private void requireWithin(ImageSet train) {
+    private void requireWithin(TrainingImages train) {
         for (int c = 0; c < clientIndices.length; c++) {
             for (int i : clientIndices[c]) {
                 if (i >= train.size()) {

@@ -8,7 +8,7 @@ package io.fmkt.core.data;
 @FunctionalInterface
 public interface Partitioner {
 
-    Partition split(ImageSet train, int clients, long runSeed);
+    Partition split(TrainingImages train, int clients, long runSeed);
 
     /** This partitioner followed by {@link Partition#capped} (at most {@code maxPerClient} images per client). */
     default Partitioner capped(int maxPerClient) {
@@ -18,7 +18,7 @@ public interface Partitioner {
         Partitioner inner = this;
         return new Partitioner() {
             @Override
-            public Partition split(ImageSet train, int clients, long runSeed) {
+            public Partition split(TrainingImages train, int clients, long runSeed) {
                 return inner.split(train, clients, runSeed).capped(maxPerClient, train, runSeed);
             }
 

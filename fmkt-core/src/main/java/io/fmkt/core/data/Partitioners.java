@@ -111,7 +111,7 @@ public final class Partitioners {
      * Indices of each class, each list shuffled by its own per-class stream: a class's order does
      * not depend on the other classes or on the partitioner that consumes it.
      */
-    static int[][] shuffledIndicesByClass(ImageSet train, long runSeed) {
+    static int[][] shuffledIndicesByClass(TrainingImages train, long runSeed) {
         int[] counts = train.classCounts();
         int[][] byClass = new int[ImageSet.NUM_CLASSES][];
         int[] fill = new int[ImageSet.NUM_CLASSES];

@@ -43,7 +43,7 @@ public record SegmentPartitioner(int k) implements Partitioner {
     }
 
     @Override
-    public Partition split(ImageSet train, int clients, long runSeed) {
+    public Partition split(TrainingImages train, int clients, long runSeed) {
         int[][] classes = classAssignment(clients, runSeed);
         int[][] byClass = Partitioners.shuffledIndicesByClass(train, runSeed);
         Partitioners.Builder out = new Partitioners.Builder(clients);

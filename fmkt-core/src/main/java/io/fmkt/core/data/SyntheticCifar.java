@@ -53,6 +53,37 @@ public final class SyntheticCifar {
         return new CifarData(generate(seed, TRAIN, trainCount), generate(seed, TEST, testCount));
     }
 
+    /**
+     * The same {@code 5 * trainPerBatch} training images as {@link #generate}, byte for byte, but
+     * drawn when selected: only the labels are made up front.
+     */
+    public static TrainingImages trainingImages(long seed, int trainPerBatch) {
+        int count = Math.multiplyExact(checkedCount(trainPerBatch, "trainPerBatch"), CifarReader.TRAIN_FILES.size());
+        byte[] labels = balancedShuffledLabels(Seeds.rng(seed, Seeds.Purpose.SYNTHETIC, TRAIN), count);
+        return new Drawn(seed, labels);
+    }
+
+    /** Training images drawn when selected, each from its own stream, as {@link #generate} draws them. */
+    private record Drawn(long seed, byte[] labels) implements TrainingImages {
+        @Override
+        public ImageSet select(int[] indices) {
+            return TrainingImages.select(labels, indices, (i, out, offset) ->
+                    drawImage(labels[i], Seeds.rng(seed, Seeds.Purpose.SYNTHETIC, TRAIN, i), out, offset));
+        }
+    }
+
+    /** The {@code testCount} test images of {@link #generate}. */
+    public static ImageSet testImages(long seed, int testCount) {
+        return generate(seed, TEST, checkedCount(testCount, "testCount"));
+    }
+
+    private static int checkedCount(int count, String name) {
+        if (count < 0) {
+            throw new IllegalArgumentException("SyntheticCifar: counts must be >= 0, got " + name + "=" + count);
+        }
+        return count;
+    }
+
     /** Writes {@code root/cifar-10-batches-bin/} (six batches + meta); returns that folder. */
     public static Path writeDirectory(Path root, long seed, int trainPerBatch, int testCount) throws IOException {
         return CifarWriter.writeDirectory(generate(seed, trainPerBatch, testCount), root);

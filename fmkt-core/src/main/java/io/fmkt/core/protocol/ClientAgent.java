@@ -25,12 +25,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The clients one process hosts in one run. There is no coordinator: each client computes the
  * round's schedule itself; an updater trains and publishes its model, a receiver asks for the
  * fusion of the received model with its own, and everyone moves on when the log shows all of the
- * round's outcomes. Every call returns the messages to publish; the caller does the I/O.
+ * round's outcomes. Every call returns the messages to publish (or hands each to the sink given
+ * to {@link #publishEagerly} as soon as it exists); the caller does the I/O.
  *
  * <p>Not thread-safe: a service feeds one agent from one thread (DJL allows one autograd session
  * per process anyway).
@@ -47,6 +49,7 @@ public final class ClientAgent {
     private final Map<Long, Instant> fusionRequestedAt = new HashMap<>(); // (round, receiver)
     private Instant roundStartedAt;
     private int activeRound = -1;
+    private Consumer<List<WireMessage>> eager;
 
     public ClientAgent(String runId, ExperimentConfig config, Set<Integer> hostedClients, ModelStore store,
             ExperimentData data, Duration deadline) {
@@ -62,6 +65,15 @@ public final class ClientAgent {
         this.data = data;
         this.deadline = deadline;
         this.ledger = new RunLedger(runId, config);
+    }
+
+    /**
+     * Hands each trained model and each fusion request to {@code sink} as soon as it exists, instead
+     * of returning the round's messages together: a receiver's fusion can start while this process
+     * trains its next updater. The messages and what follows from them are the same.
+     */
+    public void publishEagerly(Consumer<List<WireMessage>> sink) {
+        this.eager = sink;
     }
 
     public SortedSet<Integer> hosted() {
@@ -82,7 +94,7 @@ public final class ClientAgent {
                 }
                 try (ResNetModel model = ResNetModel.initialised(m, config.width(), 10,
                         ResNetModel.initSeed(config.schedule().seed(), c))) {
-                    out.add(ModelPublished.initial(runId, c, store.putWeights(runId, model),
+                    emit(out, ModelPublished.initial(runId, c, store.putWeights(runId, model),
                             store.putFeatures(runId, FeatureSnapshot.capture(model, data.probe())), config.width(), 10));
                 }
             }
@@ -137,23 +149,32 @@ public final class ClientAgent {
                 // Not when the log already has the update or the pair's outcome (a resumed run).
                 if (hosted.contains(p.updater()) && ledger.model(r, p.updater()) == null
                         && ledger.outcome(r, p.receiver()) == null && acted.add(key(r, p.updater()))) {
-                    step.add(update(r, p, done));
+                    emit(step, update(r, p, done));
                 }
                 if (hosted.contains(p.receiver()) && ledger.outcome(r, p.receiver()) == null
                         && !fusionRequestedAt.containsKey(key(r, p.receiver()))) {
                     ModelPublished received = ledger.model(r, p.updater());
                     if (received != null) {
                         fusionRequestedAt.put(key(r, p.receiver()), now);
-                        step.add(new FusionRequested(runId, r, p.updater(), p.receiver(), received.weights(),
+                        emit(step, new FusionRequested(runId, r, p.updater(), p.receiver(), received.weights(),
                                 ledger.current(p.receiver(), done).weights()));
                     }
                 }
             }
             apply(step);
             out.addAll(step);
-            if (ledger.lastCompleteRound() == done) {
+            if (ledger.lastCompleteRound() == done && step.isEmpty()) {
                 return out; // waiting for others
-            }
+            } // else the round completed, or a model trained here lets a receiver hosted here ask for its fusion
+        }
+    }
+
+    private void emit(List<WireMessage> step, WireMessage m) {
+        if (eager == null) {
+            step.add(m);
+        } else {
+            apply(List.of(m));
+            eager.accept(List.of(m));
         }
     }
 
@@ -161,7 +182,7 @@ public final class ClientAgent {
         int u = p.updater();
         try (NDManager m = NDManager.newBaseManager();
              ResNetModel model = store.loadModel(ledger.current(u, previousRound).weights(), m, config.width(), 10)) {
-            TrainResult r = RoundSteps.localUpdate(config, round, u, model, data.shards()[u]);
+            TrainResult r = RoundSteps.localUpdate(config, round, u, model, data.shards().of(u));
             if (!r.ok()) {
                 return PairSkipped.of(runId, round, p, "updater failed: " + r.failure());
             }

@@ -34,7 +34,7 @@ public final class FusionWorker {
              ResNetModel own = store.loadModel(req.own(), m, config.width(), 10);
              ResNetModel received = store.loadModel(req.received(), m, config.width(), 10)) {
             FusionResult r = RoundSteps.fuse(config, fusion, req.round(), req.receiver(), own, received,
-                    data.shards()[req.receiver()]);
+                    data.shards().of(req.receiver()));
             if (!r.ok()) {
                 return FusionCompleted.of(req.runId(), req.round(), req.pair(), r, null, null);
             }

@@ -51,7 +51,7 @@ public final class Simulator {
                 for (int k = 0; k < schedule.size(); k++) {
                     int u = schedule.get(k).updater();
                     float[][] before = models[u].values();
-                    local[k] = RoundSteps.localUpdate(c, r, u, models[u], data.shards()[u]);
+                    local[k] = RoundSteps.localUpdate(c, r, u, models[u], data.shards().of(u));
                     if (local[k].ok()) {
                         changed[u] = true;
                     } else {
@@ -69,7 +69,7 @@ public final class Simulator {
                     }
                     try (ResNetModel own = copy(manager, models[v]);
                          ResNetModel received = copy(manager, models[u])) {
-                        FusionResult f = RoundSteps.fuse(c, fusion, r, v, own, received, data.shards()[v]);
+                        FusionResult f = RoundSteps.fuse(c, fusion, r, v, own, received, data.shards().of(v));
                         if (f.ok()) {
                             models[v].copyFrom(f.kept() == KeepPolicy.OWN ? own : received);
                             changed[v] = true;

@@ -57,6 +57,23 @@ class SyntheticCifarTest {
     }
 
     @Test
+    void imagesDrawnOnDemandEqualTheGeneratedSetByteForByte() {
+        CifarData all = SyntheticCifar.generate(11, 8, 6);
+        TrainingImages lazy = SyntheticCifar.trainingImages(11, 8);
+        assertThat(lazy.size()).isEqualTo(all.train().size());
+        for (int i = 0; i < lazy.size(); i++) {
+            assertThat(lazy.label(i)).as("label %d", i).isEqualTo(all.train().label(i));
+        }
+        int[] some = {39, 0, 7, 7, 21};
+        ImageSet drawn = lazy.select(some);
+        assertThat(drawn.labels()).isEqualTo(all.train().select(some).labels());
+        assertThat(drawn.pixels()).isEqualTo(all.train().select(some).pixels());
+        assertThat(lazy.classCounts()).isEqualTo(all.train().classCounts());
+        assertThat(SyntheticCifar.testImages(11, 6).pixels()).isEqualTo(all.test().pixels());
+        assertThat(SyntheticCifar.trainingImages(12, 8).select(some).pixels()).isNotEqualTo(drawn.pixels());
+    }
+
+    @Test
     void labelsAreBalancedAndShuffled() {
         ImageSet train = SyntheticCifar.generate(4, 21, 0).train(); // 105 images
         for (int count : train.classCounts()) {

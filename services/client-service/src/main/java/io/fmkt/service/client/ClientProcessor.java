@@ -66,6 +66,7 @@ public class ClientProcessor {
                 ClientAgent agent = new ClientAgent(run.runId(), run.config(), clients, new ModelStore(store),
                         runs.data(run), settings.deadline());
                 agent.recover(logged);
+                agent.publishEagerly(ClientProcessor.this::publish);
                 return agent;
             }
 

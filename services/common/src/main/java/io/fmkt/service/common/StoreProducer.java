@@ -4,7 +4,10 @@ import io.fmkt.core.store.ObjectStore;
 import io.fmkt.s3.S3ObjectStore;
 import io.fmkt.core.wire.WireCodec;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.ClientProxy;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -27,6 +30,23 @@ public class StoreProducer {
         S3ObjectStore store = new S3ObjectStore(s3.toStoreConfig());
         LOG.infof("object store: %s", s3.describe());
         return new MeteredObjectStore(store, registry);
+    }
+
+    /**
+     * Connects in the background once the service is up, so that a run's first step does not pay
+     * for building the client and its first round trip (a second or two in a fresh JVM). If the
+     * store cannot be reached now, nothing changes: the first use tries again and fails with the cause.
+     */
+    void connectEarly(@Observes StartupEvent e, ObjectStore store) {
+        Thread t = new Thread(() -> {
+            try {
+                ClientProxy.unwrap(store);
+            } catch (RuntimeException ex) {
+                LOG.debugf("object store not reachable at start (%s); its first use tries again", ex);
+            }
+        }, "fmkt-store-connect");
+        t.setDaemon(true);
+        t.start();
     }
 
     void close(@Disposes ObjectStore store) {

@@ -1,0 +1,80 @@
+package io.fmkt.core.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fmkt.core.config.ExperimentConfig;
+import io.fmkt.core.schedule.PeerPair;
+import io.fmkt.core.simulator.SimulatorTest;
+import io.fmkt.core.train.ExperimentData;
+import io.fmkt.core.wire.FusionRequested;
+import io.fmkt.core.wire.ModelPublished;
+import io.fmkt.core.wire.WireMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ClientAgentTest {
+    static ExperimentConfig config;
+    static ExperimentData data;
+    static final Instant NOW = Instant.parse("2026-11-30T00:00:00Z");
+
+    @BeforeAll
+    static void load() throws Exception {
+        config = SimulatorTest.tiny(1, 0.05, "3");
+        data = ExperimentData.load(config);
+    }
+
+    private static ClientAgent hostingAll() {
+        return new ClientAgent("run-agent", config, Set.of(0, 1, 2, 3), new ModelStore(new InMemoryObjectStore()), data,
+                Duration.ofHours(1));
+    }
+
+    @Test
+    void aReceiverHostedWithItsUpdaterAsksForItsFusionWithoutWaitingForAnotherEvent() {
+        ClientAgent agent = hostingAll();
+        List<WireMessage> out = agent.start(NOW);
+        List<PeerPair> pairs = agent.ledger().schedule(1);
+        assertThat(out).filteredOn(m -> m instanceof ModelPublished mp && mp.round() == 1).hasSize(pairs.size());
+        assertThat(out).filteredOn(FusionRequested.class::isInstance).extracting(m -> ((FusionRequested) m).receiver())
+                .containsExactlyInAnyOrderElementsOf(pairs.stream().map(PeerPair::receiver).toList());
+    }
+
+    @Test
+    void eagerlyEachMessageLeavesAsSoonAsItExistsAndTheMessagesAreTheSame() {
+        List<WireMessage> returned = hostingAll().start(NOW);
+        ClientAgent eager = hostingAll();
+        List<List<WireMessage>> handed = new ArrayList<>();
+        eager.publishEagerly(handed::add);
+        List<WireMessage> left = eager.start(NOW);
+
+        assertThat(left).isEmpty();
+        assertThat(handed).allSatisfy(batch -> assertThat(batch).hasSize(1));
+        List<WireMessage> sent = handed.stream().map(b -> b.get(0)).toList();
+        assertThat(sent.stream().map(ClientAgentTest::content).toList())
+                .containsExactlyInAnyOrderElementsOf(returned.stream().map(ClientAgentTest::content).toList());
+        // each pair's request follows its updater's model directly: fusion can start while the next updater trains
+        for (PeerPair p : eager.ledger().schedule(1)) {
+            int model = indexOf(sent, m -> m instanceof ModelPublished mp && mp.round() == 1 && mp.client() == p.updater());
+            int request = indexOf(sent, m -> m instanceof FusionRequested f && f.receiver() == p.receiver());
+            assertThat(request).isEqualTo(model + 1);
+        }
+    }
+
+    /** A message without its wall-clock timing. */
+    private static String content(WireMessage m) {
+        return m instanceof ModelPublished mp ? "model " + mp.round() + " " + mp.client() + " " + mp.weights() : m.toString();
+    }
+
+    private static int indexOf(List<WireMessage> list, java.util.function.Predicate<WireMessage> p) {
+        for (int i = 0; i < list.size(); i++) {
+            if (p.test(list.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
