@@ -86,11 +86,13 @@ public final class RunClient implements AutoCloseable {
         producer.send(r).get();
     }
 
-    /** What the log says about a finished run. */
-    /** @param rounds in round order @param outcomes FusionCompleted / PairSkipped @param models ModelPublished */
     /**
-     * What a run logged, as the follower saw it; {@code loggedAtMillis} holds each model's and
-     * outcome's record timestamp (when its service sent it, epoch ms), by identity.
+     * What the log says about a finished run.
+     *
+     * @param rounds         in round order
+     * @param outcomes       FusionCompleted / PairSkipped
+     * @param models         ModelPublished
+     * @param loggedAtMillis each model's and outcome's record timestamp (when its service sent it, epoch ms), by identity
      */
     public record RunLog(List<RoundEvaluated> rounds, List<WireMessage> outcomes, List<ModelPublished> models,
             long finishedNanos, Map<WireMessage, Long> loggedAtMillis) {
