@@ -119,6 +119,14 @@ public final class ClientAgent {
         return ledger.record(event) ? advance(now) : List.of();
     }
 
+    /**
+     * Acts on what the ledger holds now: for a caller that handed one event to several agents first
+     * ({@link #recover}) and lets them act after, so that each acts knowing all of it.
+     */
+    public List<WireMessage> act(Instant now) {
+        return advance(now);
+    }
+
     private void apply(List<WireMessage> own) {
         for (WireMessage w : own) {
             if (w instanceof RoundMessage m) {
@@ -131,6 +139,45 @@ public final class ClientAgent {
         return ledger.lastCompleteRound() >= config.schedule().rounds();
     }
 
+    /**
+     * Only the cheap part of acting: asks for the fusions of hosted receivers whose updater's model
+     * is in, and trains nobody. For a caller handing over a sibling's model in the middle of that
+     * sibling's work, so that fusions start before further trainings, which the caller runs after.
+     */
+    public List<WireMessage> requestFusions(Instant now) {
+        int done = ledger.lastCompleteRound();
+        int r = done + 1;
+        if (done < 0 || r > config.schedule().rounds()) {
+            return List.of();
+        }
+        enter(r, now);
+        List<WireMessage> step = new ArrayList<>();
+        for (PeerPair p : ledger.schedule(r)) {
+            requestIfReady(step, r, p, done, now);
+        }
+        apply(step);
+        return step;
+    }
+
+    private void enter(int round, Instant now) {
+        if (round != activeRound) {
+            activeRound = round;
+            roundStartedAt = now;
+        }
+    }
+
+    private void requestIfReady(List<WireMessage> step, int r, PeerPair p, int done, Instant now) {
+        if (hosted.contains(p.receiver()) && ledger.outcome(r, p.receiver()) == null
+                && !fusionRequestedAt.containsKey(key(r, p.receiver()))) {
+            ModelPublished received = ledger.model(r, p.updater());
+            if (received != null) {
+                fusionRequestedAt.put(key(r, p.receiver()), now);
+                emit(step, new FusionRequested(runId, r, p.updater(), p.receiver(), received.weights(),
+                        ledger.current(p.receiver(), done).weights()));
+            }
+        }
+    }
+
     /** Acts on the first incomplete round: train hosted updaters, request hosted receivers' fusions. */
     private List<WireMessage> advance(Instant now) {
         List<WireMessage> out = new ArrayList<>();
@@ -140,10 +187,7 @@ public final class ClientAgent {
             if (done < 0 || r > config.schedule().rounds()) {
                 return out;
             }
-            if (r != activeRound) {
-                activeRound = r;
-                roundStartedAt = now;
-            }
+            enter(r, now);
             List<WireMessage> step = new ArrayList<>();
             for (PeerPair p : ledger.schedule(r)) {
                 // Not when the log already has the update or the pair's outcome (a resumed run).
@@ -151,15 +195,7 @@ public final class ClientAgent {
                         && ledger.outcome(r, p.receiver()) == null && acted.add(key(r, p.updater()))) {
                     emit(step, update(r, p, done));
                 }
-                if (hosted.contains(p.receiver()) && ledger.outcome(r, p.receiver()) == null
-                        && !fusionRequestedAt.containsKey(key(r, p.receiver()))) {
-                    ModelPublished received = ledger.model(r, p.updater());
-                    if (received != null) {
-                        fusionRequestedAt.put(key(r, p.receiver()), now);
-                        emit(step, new FusionRequested(runId, r, p.updater(), p.receiver(), received.weights(),
-                                ledger.current(p.receiver(), done).weights()));
-                    }
-                }
+                requestIfReady(step, r, p, done, now);
             }
             apply(step);
             out.addAll(step);

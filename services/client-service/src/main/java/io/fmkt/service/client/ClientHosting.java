@@ -6,6 +6,8 @@ import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.WireMessage;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +16,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,6 +49,9 @@ final class ClientHosting {
     // Group mode: while a rebalance is under way, events are held until it is known which slots stay.
     private boolean parked;
     private final List<RoundMessage> held = new ArrayList<>();
+    // Agents in the middle of a call (the call stack of the DJL thread): they get their siblings'
+    // messages from the log instead, as an agent is not re-entrant.
+    private final Set<ClientAgent> busy = Collections.newSetFromMap(new IdentityHashMap<>());
 
     ClientHosting(ClientSettings settings, Agents factory, Consumer<List<WireMessage>> publish) {
         this.settings = settings;
@@ -92,7 +98,7 @@ final class ClientHosting {
             return; // every round of the run is complete: nothing left to host
         }
         Set<Integer> gained = new TreeSet<>();
-        List<WireMessage> out = new ArrayList<>();
+        List<ClientAgent> fresh = new ArrayList<>();
         for (int slot : slots) {
             Set<Integer> clients = clientsOf(slot, run);
             if (clients.isEmpty() || mine.containsKey(slot)) {
@@ -102,9 +108,18 @@ final class ClientHosting {
                 logged = factory.logged(run);
             }
             ClientAgent agent = factory.create(run, clients, logged);
+            agent.publishEagerly(messages -> publishAndHandOver(run.runId(), messages));
             mine.put(slot, agent);
             gained.addAll(agent.hosted());
-            out.addAll(agent.start(Instant.now()));
+            fresh.add(agent);
+        }
+        // All made before any starts, so that each new agent hears of the others' initial models.
+        List<WireMessage> out = new ArrayList<>();
+        for (ClientAgent agent : fresh) {
+            out.addAll(call(agent, () -> agent.start(Instant.now())));
+        }
+        for (ClientAgent agent : List.copyOf(mine.values())) { // those started early missed the last initial models
+            out.addAll(call(agent, () -> agent.act(Instant.now())));
         }
         if (!gained.isEmpty()) {
             LOG.infof("run %s: hosting clients %s of %d (taken up %s); %d events already logged, rounds 0..%d complete",
@@ -134,9 +149,49 @@ final class ClientHosting {
         }
     }
 
+    /**
+     * Every agent takes the event in before any acts on it: an agent that trains because of it then
+     * finds its receivers here already knowing that the round moved on.
+     */
     private void deliver(RoundMessage event) {
-        for (ClientAgent agent : agents.getOrDefault(event.runId(), Map.of()).values()) {
-            publish.accept(agent.onEvent(event, Instant.now()));
+        List<ClientAgent> to = List.copyOf(agents.getOrDefault(event.runId(), Map.of()).values());
+        to.forEach(a -> a.recover(List.of(event)));
+        for (ClientAgent agent : to) {
+            if (!busy.contains(agent)) {
+                publish.accept(call(agent, () -> agent.act(Instant.now())));
+            }
+        }
+    }
+
+    /**
+     * Publishes what an agent made the moment it exists, and hands it at once to the run's other
+     * agents here: a receiver in another slot of this replica asks for its fusion right after its
+     * updater's model is stored, not after the trainings queued before the model's echo from the log.
+     * The echo still comes, and an agent takes a message in once, so nothing depends on which way
+     * arrives first.
+     */
+    private void publishAndHandOver(String runId, List<WireMessage> messages) {
+        publish.accept(messages);
+        if (parked) {
+            return; // the slots may be moving: the log hands it on after the rebalance
+        }
+        List<ClientAgent> idle = agents.getOrDefault(runId, Map.of()).values().stream().filter(a -> !busy.contains(a)).toList();
+        for (WireMessage m : messages) {
+            if (m instanceof RoundMessage event) {
+                idle.forEach(a -> a.recover(List.of(event)));
+            }
+        }
+        for (ClientAgent agent : idle) { // requests only: trainings stay in the order of the outer loop
+            publish.accept(call(agent, () -> agent.requestFusions(Instant.now())));
+        }
+    }
+
+    private List<WireMessage> call(ClientAgent agent, Supplier<List<WireMessage>> work) {
+        busy.add(agent);
+        try {
+            return work.get();
+        } finally {
+            busy.remove(agent);
         }
     }
 
@@ -176,9 +231,9 @@ final class ClientHosting {
         if (parked) {
             return;
         }
-        agents.values().forEach(m -> m.values().forEach(a -> {
+        agents.values().forEach(m -> List.copyOf(m.values()).forEach(a -> {
             if (!a.finished()) {
-                publish.accept(a.checkDeadlines(now));
+                publish.accept(call(a, () -> a.checkDeadlines(now)));
             }
         }));
     }

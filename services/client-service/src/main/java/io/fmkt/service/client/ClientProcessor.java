@@ -66,7 +66,6 @@ public class ClientProcessor {
                 ClientAgent agent = new ClientAgent(run.runId(), run.config(), clients, new ModelStore(store),
                         runs.data(run), settings.deadline());
                 agent.recover(logged);
-                agent.publishEagerly(ClientProcessor.this::publish);
                 return agent;
             }
 

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /** Which clients an instance hosts: replicas k/K split any run's ids between them, each id once. */
 class ClientSettingsTest {
 
-    private static ClientSettings ids(String spec) {
+    /** Settings hosting {@code spec}, deadline 10 minutes. */
+    static ClientSettings ids(String spec) {
         return new ClientSettings() {
             @Override
             public String ids() {
