@@ -45,12 +45,7 @@ public final class SyntheticCifar {
 
     /** {@code 5 * trainPerBatch} training and {@code testCount} test images, in memory. */
     public static CifarData generate(long seed, int trainPerBatch, int testCount) {
-        if (trainPerBatch < 0 || testCount < 0) {
-            throw new IllegalArgumentException("SyntheticCifar: counts must be >= 0, got trainPerBatch="
-                    + trainPerBatch + ", testCount=" + testCount);
-        }
-        int trainCount = Math.multiplyExact(trainPerBatch, CifarReader.TRAIN_FILES.size());
-        return new CifarData(generate(seed, TRAIN, trainCount), generate(seed, TEST, testCount));
+        return new CifarData(generate(seed, TRAIN, trainCount(trainPerBatch)), testImages(seed, testCount));
     }
 
     /**
@@ -58,8 +53,7 @@ public final class SyntheticCifar {
      * drawn when selected: only the labels are made up front.
      */
     public static TrainingImages trainingImages(long seed, int trainPerBatch) {
-        int count = Math.multiplyExact(checkedCount(trainPerBatch, "trainPerBatch"), CifarReader.TRAIN_FILES.size());
-        byte[] labels = balancedShuffledLabels(Seeds.rng(seed, Seeds.Purpose.SYNTHETIC, TRAIN), count);
+        byte[] labels = balancedShuffledLabels(Seeds.rng(seed, Seeds.Purpose.SYNTHETIC, TRAIN), trainCount(trainPerBatch));
         return new Drawn(seed, labels);
     }
 
@@ -75,6 +69,11 @@ public final class SyntheticCifar {
     /** The {@code testCount} test images of {@link #generate}. */
     public static ImageSet testImages(long seed, int testCount) {
         return generate(seed, TEST, checkedCount(testCount, "testCount"));
+    }
+
+    /** {@code 5 * trainPerBatch}: one batch per training file, as the official set. */
+    private static int trainCount(int trainPerBatch) {
+        return Math.multiplyExact(checkedCount(trainPerBatch, "trainPerBatch"), CifarReader.TRAIN_FILES.size());
     }
 
     private static int checkedCount(int count, String name) {

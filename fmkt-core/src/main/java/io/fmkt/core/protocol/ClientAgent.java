@@ -145,41 +145,15 @@ public final class ClientAgent {
      * sibling's work, so that fusions start before further trainings, which the caller runs after.
      */
     public List<WireMessage> requestFusions(Instant now) {
-        int done = ledger.lastCompleteRound();
-        int r = done + 1;
-        if (done < 0 || r > config.schedule().rounds()) {
-            return List.of();
-        }
-        enter(r, now);
-        List<WireMessage> step = new ArrayList<>();
-        for (PeerPair p : ledger.schedule(r)) {
-            requestIfReady(step, r, p, done, now);
-        }
-        apply(step);
-        return step;
+        return advance(now, false);
     }
 
-    private void enter(int round, Instant now) {
-        if (round != activeRound) {
-            activeRound = round;
-            roundStartedAt = now;
-        }
-    }
-
-    private void requestIfReady(List<WireMessage> step, int r, PeerPair p, int done, Instant now) {
-        if (hosted.contains(p.receiver()) && ledger.outcome(r, p.receiver()) == null
-                && !fusionRequestedAt.containsKey(key(r, p.receiver()))) {
-            ModelPublished received = ledger.model(r, p.updater());
-            if (received != null) {
-                fusionRequestedAt.put(key(r, p.receiver()), now);
-                emit(step, new FusionRequested(runId, r, p.updater(), p.receiver(), received.weights(),
-                        ledger.current(p.receiver(), done).weights()));
-            }
-        }
-    }
-
-    /** Acts on the first incomplete round: train hosted updaters, request hosted receivers' fusions. */
     private List<WireMessage> advance(Instant now) {
+        return advance(now, true);
+    }
+
+    /** Acts on the first incomplete round: train hosted updaters ({@code train}), request hosted receivers' fusions. */
+    private List<WireMessage> advance(Instant now, boolean train) {
         List<WireMessage> out = new ArrayList<>();
         while (true) {
             int done = ledger.lastCompleteRound();
@@ -187,15 +161,26 @@ public final class ClientAgent {
             if (done < 0 || r > config.schedule().rounds()) {
                 return out;
             }
-            enter(r, now);
+            if (r != activeRound) {
+                activeRound = r;
+                roundStartedAt = now;
+            }
             List<WireMessage> step = new ArrayList<>();
             for (PeerPair p : ledger.schedule(r)) {
                 // Not when the log already has the update or the pair's outcome (a resumed run).
-                if (hosted.contains(p.updater()) && ledger.model(r, p.updater()) == null
+                if (train && hosted.contains(p.updater()) && ledger.model(r, p.updater()) == null
                         && ledger.outcome(r, p.receiver()) == null && acted.add(key(r, p.updater()))) {
                     emit(step, update(r, p, done));
                 }
-                requestIfReady(step, r, p, done, now);
+                if (hosted.contains(p.receiver()) && ledger.outcome(r, p.receiver()) == null
+                        && !fusionRequestedAt.containsKey(key(r, p.receiver()))) {
+                    ModelPublished received = ledger.model(r, p.updater());
+                    if (received != null) {
+                        fusionRequestedAt.put(key(r, p.receiver()), now);
+                        emit(step, new FusionRequested(runId, r, p.updater(), p.receiver(), received.weights(),
+                                ledger.current(p.receiver(), done).weights()));
+                    }
+                }
             }
             apply(step);
             out.addAll(step);
