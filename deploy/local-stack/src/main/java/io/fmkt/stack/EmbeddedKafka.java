@@ -40,7 +40,7 @@ final class EmbeddedKafka implements AutoCloseable {
         this.dir = dir;
         this.users = users;
         this.port = Ports.resolve(port);
-        this.controllerPort = Ports.resolve(controllerPort);
+        this.controllerPort = Ports.resolve(controllerPort, this.port);
     }
 
     String bootstrap() {
