@@ -7,10 +7,13 @@ import io.fmkt.core.simulator.Simulator;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.ModelPublished;
+import io.fmkt.core.wire.PairSkipped;
+import io.fmkt.core.wire.RoundEvaluated;
 import io.fmkt.core.wire.RunIds;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.WireMessage;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,7 +43,8 @@ public final class DistributedBenchCommand implements Callable<Integer> {
     int rounds = 3;
 
     @Option(names = "--warm-up", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "first a short run (2 clients, 1 round, same width) on each side, not timed (default: on)")
+            description = "first a whole run of the same configuration with another seed on each side, not timed"
+                    + " (default: on)")
     boolean warmUp;
 
     @Mixin
@@ -49,7 +53,8 @@ public final class DistributedBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ExperimentConfig c = DemoCommand.preset(data, rounds, 1);
-        ExperimentConfig warm = c.toBuilder().clients(2).pairs(1).rounds(1).build();
+        // A whole run of the same shape, another seed: everything the timed run computes is new to both sides.
+        ExperimentConfig warm = c.toBuilder().seed(c.schedule().seed() + 1).build();
         PrintStream o = System.out;
         o.printf("fmkt bench-distributed: demo preset (width %d, %d clients, %d pairs, %d rounds, data %s)%s%n",
                 c.width(), c.data().clients(), c.schedule().pairs(), c.schedule().rounds(), c.data().name(),
@@ -77,7 +82,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
                 long w = System.nanoTime();
                 try (RunClient.Follower f = client.follow(warmId)) {
                     client.publish(RunStarted.of(warmId, LocalDeployment.offerData(warm, deployment.stateDir()), Instant.now()));
-                    f.await(1, deployment.timeout(), e -> { }, m -> { });
+                    f.await(warm.schedule().rounds(), deployment.timeout(), e -> { }, m -> { });
                 }
                 o.printf(Locale.ROOT, "  services warm-up: %.1f s%n", (System.nanoTime() - w) / 1e9);
             }
@@ -93,6 +98,8 @@ public final class DistributedBenchCommand implements Callable<Integer> {
                         (System.nanoTime() - t1) / 1e9), m -> { });
             }
             double distSeconds = (log.finishedNanos() - t1) / 1e9;
+            Path timeline = logs.getParent().resolve("timeline.csv");
+            Files.writeString(timeline, timelineCsv(log, submittedMillis));
             WallSplit split = split(log, submittedMillis, distSeconds);
             double train = log.models().stream().filter(m -> m.role() == ModelPublished.Role.UPDATER)
                     .mapToDouble(ModelPublished::trainSeconds).sum();
@@ -117,9 +124,53 @@ public final class DistributedBenchCommand implements Callable<Integer> {
                     + " evaluation %.1f s%n", train, fusion, eval);
             o.printf(Locale.ROOT, "%nratio services / simulator: %.3f (target <= 1.10); identical rounds.csv: %s%n",
                     distSeconds / simSeconds, same);
+            o.println("services' steps on the clock: " + timeline);
             deployment.finish(local);
         }
         return 0;
+    }
+
+    /**
+     * Every message of the run on one clock, seconds from the submission: when it was logged and, for
+     * a training or a fusion, when its compute began (its own timer before that). For reading where a
+     * run waits.
+     */
+    static String timelineCsv(RunClient.RunLog log, long submittedMillis) {
+        record Row(double logged, String line) {
+        }
+        List<Row> rows = new ArrayList<>();
+        java.util.function.ToDoubleFunction<WireMessage> at = m -> (log.loggedAtMillis().get(m) - submittedMillis) / 1e3;
+        for (ModelPublished m : log.models()) {
+            double t = at.applyAsDouble(m);
+            String from = m.role() == ModelPublished.Role.UPDATER ? fmt(t - m.trainSeconds()) : "";
+            rows.add(new Row(t, String.join(",", "model-" + m.role().name().toLowerCase(Locale.ROOT),
+                    Integer.toString(m.round()), Integer.toString(m.client()), from, fmt(t))));
+        }
+        for (WireMessage m : log.outcomes()) {
+            double t = at.applyAsDouble(m);
+            if (m instanceof FusionCompleted f) {
+                rows.add(new Row(t, String.join(",", "fusion", Integer.toString(f.round()), Integer.toString(f.receiver()),
+                        fmt(t - f.seconds()), fmt(t))));
+            } else if (m instanceof PairSkipped k) {
+                rows.add(new Row(t, String.join(",", "skipped", Integer.toString(k.round()), Integer.toString(k.receiver()),
+                        "", fmt(t))));
+            }
+        }
+        for (RoundEvaluated e : log.rounds()) {
+            Long ms = log.loggedAtMillis().get(e);
+            if (ms != null) {
+                double t = (ms - submittedMillis) / 1e3;
+                rows.add(new Row(t, String.join(",", "evaluated", Integer.toString(e.round()), "", "", fmt(t))));
+            }
+        }
+        rows.sort(java.util.Comparator.comparingDouble(Row::logged));
+        StringBuilder b = new StringBuilder("event,round,client,compute_from_s,logged_s\n");
+        rows.forEach(r -> b.append(r.line()).append('\n'));
+        return b.toString();
+    }
+
+    private static String fmt(double seconds) {
+        return String.format(Locale.ROOT, "%.3f", seconds);
     }
 
     /** The services' wall time by instant, from each step's duration and the time its message was logged. */

@@ -455,6 +455,10 @@ public final class LocalDeployment implements AutoCloseable {
                     .replace("\\", "\\\\") + "\n");
             cmd.add(cmd.indexOf("-jar"), "-Dquarkus.config.locations=" + conf.toAbsolutePath());
         }
+        String extra = System.getenv("FMKT_SERVICE_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(cmd.indexOf("-jar"), List.of(extra.trim().split("\\s+")));
+        }
         if (s == Service.CLIENT && replicas.client() > 1) {
             cmd.add(cmd.indexOf("-jar"), "-Dfmkt.client.ids=group"); // not k/K: a dead replica's clients need a taker
         }

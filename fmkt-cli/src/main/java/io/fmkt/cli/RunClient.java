@@ -92,7 +92,7 @@ public final class RunClient implements AutoCloseable {
      * @param rounds         in round order
      * @param outcomes       FusionCompleted / PairSkipped
      * @param models         ModelPublished
-     * @param loggedAtMillis each model's and outcome's record timestamp (when its service sent it, epoch ms), by identity
+     * @param loggedAtMillis each model's, outcome's and round's record timestamp (when its service sent it, epoch ms), by identity
      */
     public record RunLog(List<RoundEvaluated> rounds, List<WireMessage> outcomes, List<ModelPublished> models,
             long finishedNanos, Map<WireMessage, Long> loggedAtMillis) {
@@ -164,6 +164,7 @@ public final class RunClient implements AutoCloseable {
                         throw new RunFailedException("run " + runId + " failed: dead letter from " + d.originalTopic()
                                 + ": " + d.reason() + (d.detail() == null ? "" : " (" + d.detail() + ")"));
                     } else if (m instanceof RoundEvaluated e && e.round() >= 1 && done.putIfAbsent(e.round(), e) == null) {
+                        loggedAt.put(e, r.timestamp());
                         onRound.accept(e);
                     } else if (m instanceof FusionCompleted || m instanceof PairSkipped) {
                         outcomes.add(m);

@@ -84,24 +84,44 @@ public final class ClientAgent {
         return ledger;
     }
 
-    /** Round 0: every hosted client publishes its seeded initial model (unless the log already has it). */
+    /**
+     * Round 0: every hosted client publishes its seeded initial model (unless the log already has it).
+     * Round 1's pairs go first, each receiver then its updater, and a pair acts as soon as its two
+     * initial models are in: its step needs no other client's (see {@link #advance}).
+     */
     public List<WireMessage> start(Instant now) {
         List<WireMessage> out = new ArrayList<>();
-        try (NDManager m = NDManager.newBaseManager()) {
-            for (int c : hosted) {
-                if (ledger.model(0, c) != null) {
-                    continue;
-                }
-                try (ResNetModel model = ResNetModel.initialised(m, config.width(), 10,
-                        ResNetModel.initSeed(config.schedule().seed(), c))) {
-                    emit(out, ModelPublished.initial(runId, c, store.putWeights(runId, model),
-                            store.putFeatures(runId, FeatureSnapshot.capture(model, data.probe())), config.width(), 10));
-                }
+        for (int c : initialOrder()) {
+            if (ledger.model(0, c) != null) {
+                continue;
             }
+            List<WireMessage> one = new ArrayList<>();
+            try (NDManager m = NDManager.newBaseManager();
+                 ResNetModel model = ResNetModel.initialised(m, config.width(), 10,
+                         ResNetModel.initSeed(config.schedule().seed(), c))) {
+                emit(one, ModelPublished.initial(runId, c, store.putWeights(runId, model),
+                        store.putFeatures(runId, FeatureSnapshot.capture(model, data.probe())), config.width(), 10));
+            }
+            apply(one);
+            out.addAll(one);
+            out.addAll(advance(now));
         }
-        apply(out);
         out.addAll(advance(now));
         return out;
+    }
+
+    /** Hosted clients: round 1's receivers and updaters pair by pair, then the others. */
+    private List<Integer> initialOrder() {
+        Set<Integer> order = new java.util.LinkedHashSet<>();
+        if (config.schedule().rounds() >= 1) {
+            for (PeerPair p : ledger.schedule(1)) {
+                order.add(p.receiver());
+                order.add(p.updater());
+            }
+        }
+        order.retainAll(hosted);
+        order.addAll(hosted);
+        return List.copyOf(order);
     }
 
     /**
@@ -152,16 +172,22 @@ public final class ClientAgent {
         return advance(now, true);
     }
 
-    /** Acts on the first incomplete round: train hosted updaters ({@code train}), request hosted receivers' fusions. */
+    /**
+     * Acts on the first incomplete round: train hosted updaters ({@code train}), request hosted
+     * receivers' fusions. Before every initial model is in, that is round 1, pair by pair: a step
+     * depends only on its own clients' initial models, so it need not wait for the others' (they
+     * only hold up round 2, through round 1's completion).
+     */
     private List<WireMessage> advance(Instant now, boolean train) {
         List<WireMessage> out = new ArrayList<>();
         while (true) {
             int done = ledger.lastCompleteRound();
-            int r = done + 1;
-            if (done < 0 || r > config.schedule().rounds()) {
+            int base = Math.max(done, 0); // the round whose models a step starts from
+            int r = base + 1;
+            if (r > config.schedule().rounds()) {
                 return out;
             }
-            if (r != activeRound) {
+            if (done >= 0 && r != activeRound) { // round 1's deadlines run from round 0's completion
                 activeRound = r;
                 roundStartedAt = now;
             }
@@ -169,16 +195,17 @@ public final class ClientAgent {
             for (PeerPair p : ledger.schedule(r)) {
                 // Not when the log already has the update or the pair's outcome (a resumed run).
                 if (train && hosted.contains(p.updater()) && ledger.model(r, p.updater()) == null
-                        && ledger.outcome(r, p.receiver()) == null && acted.add(key(r, p.updater()))) {
-                    emit(step, update(r, p, done));
+                        && ledger.outcome(r, p.receiver()) == null && ledger.model(0, p.updater()) != null
+                        && acted.add(key(r, p.updater()))) {
+                    emit(step, update(r, p, base));
                 }
                 if (hosted.contains(p.receiver()) && ledger.outcome(r, p.receiver()) == null
-                        && !fusionRequestedAt.containsKey(key(r, p.receiver()))) {
+                        && !fusionRequestedAt.containsKey(key(r, p.receiver())) && ledger.model(0, p.receiver()) != null) {
                     ModelPublished received = ledger.model(r, p.updater());
                     if (received != null) {
                         fusionRequestedAt.put(key(r, p.receiver()), now);
                         emit(step, new FusionRequested(runId, r, p.updater(), p.receiver(), received.weights(),
-                                ledger.current(p.receiver(), done).weights()));
+                                ledger.current(p.receiver(), base).weights()));
                     }
                 }
             }

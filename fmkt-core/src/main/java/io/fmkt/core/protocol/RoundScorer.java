@@ -52,22 +52,40 @@ public final class RoundScorer {
             ExperimentData data, Instant now) {
         double[] acc = new double[models.size()];
         String[] digests = new String[models.size()];
-        try (NDManager m = NDManager.newBaseManager()) {
-            for (int i = 0; i < models.size(); i++) {
-                RunLedger.ClientModel cm = models.get(i);
-                digests[i] = cm.weights().sha256();
-                Double known = scoreByDigest.get(digests[i]);
-                if (known == null) {
-                    try (ResNetModel model = store.loadModel(cm.weights(), m, c.width(), 10)) {
-                        known = Evaluator.evaluate(model, data.test(), Evaluator.DEFAULT_BATCH).percent();
-                    }
-                    scoreByDigest.put(digests[i], known);
-                    scored++;
-                }
-                acc[i] = known;
-            }
+        for (int i = 0; i < models.size(); i++) {
+            digests[i] = models.get(i).weights().sha256();
+            acc[i] = score(models.get(i).weights(), c, data);
         }
         return RoundEvaluated.of(runId, round, acc, digests, cka.mean(models, store), data.test().size(), now);
+    }
+
+    /**
+     * Scores a model before its round is complete, and prepares its feature snapshot's Gram matrices,
+     * so that {@link #evaluate} finds both done. The same computation, only earlier: the round's
+     * figures are the same bits.
+     *
+     * @return whether the model was scored now (false: its digest was known)
+     */
+    public boolean scoreAhead(RunLedger.ClientModel cm, ExperimentConfig c, ExperimentData data) {
+        boolean known = scoreByDigest.containsKey(cm.weights().sha256());
+        score(cm.weights(), c, data);
+        if (cm.features() != null) {
+            cka.prepare(cm.features(), store);
+        }
+        return !known;
+    }
+
+    private double score(BlobRef weights, ExperimentConfig c, ExperimentData data) {
+        Double known = scoreByDigest.get(weights.sha256());
+        if (known == null) {
+            try (NDManager m = NDManager.newBaseManager();
+                 ResNetModel model = store.loadModel(weights, m, c.width(), 10)) {
+                known = Evaluator.evaluate(model, data.test(), Evaluator.DEFAULT_BATCH).percent();
+            }
+            scoreByDigest.put(weights.sha256(), known);
+            scored++;
+        }
+        return known;
     }
 
     /**
@@ -81,7 +99,16 @@ public final class RoundScorer {
         private String[] digest = new String[0];
         private double[][][][] grams = new double[0][][][];
         private double[][][] pair = new double[0][][]; // [i][j - i - 1][stage], j > i
+        private final Map<String, double[][][]> prepared = new HashMap<>(); // by snapshot digest, until taken
         int loaded;
+
+        /** Computes a snapshot's Gram matrices ahead of the round that will take them. */
+        void prepare(BlobRef f, ModelStore store) {
+            if (!prepared.containsKey(f.sha256()) && !java.util.Arrays.asList(digest).contains(f.sha256())) {
+                prepared.put(f.sha256(), centeredGrams(store.loadFeatures(f)));
+                loaded++;
+            }
+        }
 
         double[] mean(List<RunLedger.ClientModel> models, ModelStore store) {
             int n = models.size();
@@ -97,8 +124,9 @@ public final class RoundScorer {
                 if (!java.util.Objects.equals(d, digest[i]) || (d != null && grams[i] == null)) {
                     changed[i] = true;
                     digest[i] = d;
-                    grams[i] = d == null ? null : centeredGrams(store.loadFeatures(f));
-                    if (d != null) {
+                    grams[i] = d == null ? null : prepared.remove(d);
+                    if (d != null && grams[i] == null) {
+                        grams[i] = centeredGrams(store.loadFeatures(f));
                         loaded++;
                     }
                 }

@@ -6,7 +6,11 @@ import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.RoundEvaluated;
 import io.fmkt.core.wire.RoundMessage;
 import io.fmkt.core.wire.RunStarted;
+import io.fmkt.core.schedule.PeerPair;
+import io.fmkt.core.wire.FusionCompleted;
+import io.fmkt.core.wire.ModelPublished;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -23,6 +27,7 @@ public final class RunScoring {
     private final RunLedger ledger;
     private final RoundScorer scorer;
     private final List<RoundEvaluated> evaluated = new CopyOnWriteArrayList<>();
+    private final ArrayDeque<RunLedger.ClientModel> ahead = new ArrayDeque<>(); // guarded by ledger
 
     /** A round just scored, with how many models it scored (not cached) and how long it took. */
     public record Scored(RoundEvaluated round, int modelsScored, long nanos) {
@@ -58,7 +63,9 @@ public final class RunScoring {
             if (m instanceof RoundEvaluated e) {
                 published.putIfAbsent(e.round(), e);
             } else {
-                record(m);
+                synchronized (ledger) {
+                    ledger.record(m); // not scored ahead: rounds already published need no scores
+                }
             }
         }
         for (int r = 1; published.containsKey(r); r++) {
@@ -69,8 +76,67 @@ public final class RunScoring {
     /** Records a model or an outcome; false for one already known (a redelivery), which completes nothing. */
     public boolean record(RoundMessage event) {
         synchronized (ledger) {
-            return ledger.record(event);
+            boolean fresh = ledger.record(event);
+            RunLedger.ClientModel m = fresh ? finalModel(event) : null;
+            if (m != null) {
+                ahead.add(m);
+            }
+            return fresh;
         }
+    }
+
+    /**
+     * The model an event makes some client's model for good at the end of its round, so that the
+     * round's evaluation will score it: an initial model of a client in none of round 1's pairs, an
+     * updater's model (unless the updater also receives in that round), a fused model. Null when that
+     * is not known yet (a receiver's initial model: its fusion may fail and leave it in place).
+     */
+    private RunLedger.ClientModel finalModel(RoundMessage event) {
+        if (event instanceof ModelPublished m && m.role() != ModelPublished.Role.FUSED) {
+            int nextRound = Math.max(m.round(), 1);
+            if (nextRound > run.config().schedule().rounds()) {
+                return null;
+            }
+            for (PeerPair p : ledger.schedule(nextRound)) {
+                if (p.receiver() == m.client() || (m.round() == 0 && p.updater() == m.client())) {
+                    return null;
+                }
+            }
+            return new RunLedger.ClientModel(m.weights(), m.features());
+        }
+        if (event instanceof FusionCompleted f && f.ok() && f.fused() != null) {
+            return new RunLedger.ClientModel(f.fused(), f.features());
+        }
+        return null;
+    }
+
+    /**
+     * Scores the oldest model recorded that a round still to be evaluated will score (DJL thread), so
+     * that little is left when the round's last outcome arrives. A model that fails to load is left
+     * for its round's evaluation, which reports it.
+     *
+     * @return what was done, or null when nothing was waiting
+     */
+    public ScoredAhead scoreNextAhead(ExperimentData data) {
+        RunLedger.ClientModel m;
+        synchronized (ledger) {
+            m = ahead.poll();
+        }
+        if (m == null) {
+            return null;
+        }
+        long t0 = System.nanoTime();
+        boolean scored;
+        try {
+            scored = scorer.scoreAhead(m, run.config(), data);
+        } catch (ObjectStoreException | CodecException bad) {
+            scored = false;
+        }
+        return new ScoredAhead(scored ? 1 : 0, System.nanoTime() - t0);
+    }
+
+    /** A model scored before its round completed: 1 or 0 models (known digest, or left for the round), and the time. */
+    public record ScoredAhead(int modelsScored, long nanos) {
     }
 
     /** A round computed elsewhere (a replay's tool): taken if it is the next one. */

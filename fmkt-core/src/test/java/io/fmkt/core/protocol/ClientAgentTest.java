@@ -64,9 +64,43 @@ class ClientAgentTest {
         }
     }
 
+    @Test
+    void roundOnesPairsActBeforeTheOtherInitialModelsAreIn() {
+        ClientAgent eager = hostingAll();
+        List<WireMessage> sent = new ArrayList<>();
+        eager.publishEagerly(sent::addAll);
+        eager.start(NOW);
+
+        PeerPair first = eager.ledger().schedule(1).get(0);
+        int initials = (int) sent.stream().filter(m -> m instanceof ModelPublished mp && mp.round() == 0).count();
+        assertThat(initials).isEqualTo(config.data().clients());
+        // the first pair's two initial models, then its update and fusion request, before anyone else's initial model
+        assertThat(sent.subList(0, 4)).extracting(ClientAgentTest::kind).containsExactly(
+                "initial " + first.receiver(), "initial " + first.updater(), "model 1 " + first.updater(),
+                "request 1 " + first.receiver());
+        int lastInitial = -1;
+        for (int i = 0; i < sent.size(); i++) {
+            if (sent.get(i) instanceof ModelPublished mp && mp.round() == 0) {
+                lastInitial = i;
+            }
+        }
+        assertThat(indexOf(sent, m -> m instanceof ModelPublished mp && mp.round() == 1)).isLessThan(lastInitial);
+        // the update starts from the updater's initial model, as when round 0 was waited for
+        FusionRequested request = (FusionRequested) sent.get(3);
+        assertThat(request.own()).isEqualTo(eager.ledger().model(0, first.receiver()).weights());
+    }
+
     /** A message without its wall-clock timing. */
     private static String content(WireMessage m) {
         return m instanceof ModelPublished mp ? "model " + mp.round() + " " + mp.client() + " " + mp.weights() : m.toString();
+    }
+
+    /** What a message is and whose. */
+    private static String kind(WireMessage m) {
+        if (m instanceof ModelPublished mp) {
+            return mp.round() == 0 ? "initial " + mp.client() : "model " + mp.round() + " " + mp.client();
+        }
+        return m instanceof FusionRequested f ? "request " + f.round() + " " + f.receiver() : m.toString();
     }
 
     private static int indexOf(List<WireMessage> list, java.util.function.Predicate<WireMessage> p) {

@@ -46,7 +46,10 @@ public final class Metrics {
     public static final String RUN_ROUND = "fmkt.run.round";
     /** Counter: models evaluated on the test set (a digest already scored is not evaluated again). Tags: run. */
     public static final String EVAL_MODELS = "fmkt.eval.models";
-    /** Timer: one round's evaluation (changed models, CKA, publish). Tags: run. */
+    /**
+     * Timer: evaluation work, each a round's evaluation (changed models not yet scored, CKA, publish) or
+     * one model scored ahead of its round. Its sum is the evaluation compute. Tags: run.
+     */
     public static final String EVAL_DURATION = "fmkt.eval.duration";
 
     // --- every service: rejected messages -------------------------------------------------------

@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Follows each run's log into a {@link RunScoring} (fmkt-core): when all of a round's outcomes are in,
- * scores every client's current model (each digest once) and publishes {@link RoundEvaluated}.
+ * scores every client's current model (each digest once) and publishes {@link RoundEvaluated}; a
+ * model is scored as soon as it is known to be some client's model at the end of its round.
  * Records are acknowledged at once and scored on the DJL thread, so a long evaluation never holds
  * records past the connector's limits; after a restart the run is rebuilt from the log. Training
  * never waits for this service.
@@ -117,7 +118,21 @@ public class EvalProcessor {
         boolean fresh = v.scoring().record(event);
         v.unscored().add(record, event);
         if (fresh) { // a redelivery completes no round
-            worker.submit("evaluating run " + v.run().runId(), () -> evaluateComplete(v));
+            worker.submit("evaluating run " + v.run().runId(), () -> evaluate(v));
+        }
+    }
+
+    /**
+     * DJL thread only. Complete rounds first; then the models recorded so far that rounds to come will
+     * score, one at a time, so that the last round's evaluation overlaps the last fusions instead of
+     * following them (a round completed meanwhile still goes out first).
+     */
+    private void evaluate(RunView v) {
+        evaluateComplete(v);
+        RunScoring.ScoredAhead s;
+        while ((s = v.scoring().scoreNextAhead(runs.data(v.run()))) != null) {
+            publisher.scoredAhead(v.run().runId(), s);
+            evaluateComplete(v);
         }
     }
 

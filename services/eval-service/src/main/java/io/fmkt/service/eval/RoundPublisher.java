@@ -23,6 +23,12 @@ class RoundPublisher {
     @Inject MeterRegistry registry;
     @Inject @Channel("rounds") Emitter<byte[]> rounds;
 
+    /** A model scored before its round completed: the same counters as the round's own scoring. */
+    void scoredAhead(String runId, RunScoring.ScoredAhead s) {
+        registry.counter(Metrics.EVAL_MODELS, Metrics.TAG_RUN, runId).increment(s.modelsScored());
+        registry.timer(Metrics.EVAL_DURATION, Metrics.TAG_RUN, runId).record(s.nanos(), TimeUnit.NANOSECONDS);
+    }
+
     void publish(RunScoring.Scored s, int totalRounds) {
         RoundEvaluated e = s.round();
         registry.counter(Metrics.EVAL_MODELS, Metrics.TAG_RUN, e.runId()).increment(s.modelsScored());
