@@ -112,6 +112,13 @@ public final class ClientAgent {
 
     /** Hosted clients: round 1's receivers and updaters pair by pair, then the others. */
     private List<Integer> initialOrder() {
+        List<Integer> order = new ArrayList<>(roundOneFirst());
+        order.retainAll(hosted);
+        hosted.stream().filter(c -> !order.contains(c)).forEach(order::add);
+        return order;
+    }
+
+    private List<Integer> roundOneFirst() {
         Set<Integer> order = new java.util.LinkedHashSet<>();
         if (config.schedule().rounds() >= 1) {
             for (PeerPair p : ledger.schedule(1)) {
@@ -119,9 +126,22 @@ public final class ClientAgent {
                 order.add(p.updater());
             }
         }
-        order.retainAll(hosted);
-        order.addAll(hosted);
         return List.copyOf(order);
+    }
+
+    /**
+     * Where this agent's first client comes in that order over the whole run: a process hosting
+     * several agents of a run starts them by it, so that each round-1 pair's receiver and updater
+     * are in before other initial models are made, wherever they are hosted.
+     */
+    public int startRank() {
+        List<Integer> first = roundOneFirst();
+        int rank = Integer.MAX_VALUE;
+        for (int c : hosted) {
+            int i = first.indexOf(c);
+            rank = Math.min(rank, i >= 0 ? i : first.size() + c);
+        }
+        return rank;
     }
 
     /**

@@ -2,6 +2,8 @@ package io.fmkt.core.protocol;
 
 import ai.djl.ndarray.NDManager;
 import io.fmkt.core.codec.FeatureSnapshot;
+import io.fmkt.core.codec.FeatureSnapshotCodec;
+import io.fmkt.core.codec.WeightCodec;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.config.KeepPolicy;
@@ -16,31 +18,62 @@ import io.fmkt.core.wire.FusionRequested;
  * One fusion request to one announcement: load both models (verified), fuse them on the
  * receiver's data by the run's {@link Fusion} method and settings, store the kept model.
  * Deterministic, so a redelivered request writes the same content-addressed object.
+ *
+ * <p>In three phases, so that a service can fetch the next pair's models and store the last pair's
+ * while this one computes: {@link #fetch} and {@link #store} are I/O and digests, {@link #fuse(Inputs,
+ * ExperimentConfig, ExperimentData)} is the model work (one thread in a process, with DJL).
  */
 public final class FusionWorker {
     private final ModelStore store;
+
+    /** A request's two models as verified bytes. */
+    public record Inputs(FusionRequested request, byte[] own, byte[] received) {
+    }
+
+    /** A fusion's result and, when it succeeded, the kept model and its feature snapshot, encoded. */
+    public record Fused(FusionRequested request, FusionResult result, byte[] weights, byte[] features) {
+    }
 
     public FusionWorker(ModelStore store) {
         this.store = store;
     }
 
+    /** All three phases in one call. */
     public FusionCompleted fuse(FusionRequested req, ExperimentConfig config, ExperimentData data) {
+        return store(fuse(fetch(req, config), config, data));
+    }
+
+    public Inputs fetch(FusionRequested req, ExperimentConfig config) {
         if (req.receiver() >= config.data().clients() || req.updater() >= config.data().clients()) {
             throw new IllegalArgumentException("pair " + req.updater() + "->" + req.receiver() + " names a client"
                     + " outside 0.." + (config.data().clients() - 1) + " of run " + req.runId());
         }
+        return new Inputs(req, store.fetch(req.own()), store.fetch(req.received()));
+    }
+
+    public Fused fuse(Inputs in, ExperimentConfig config, ExperimentData data) {
+        FusionRequested req = in.request();
         Fusion fusion = Fusion.of(config);
         try (NDManager m = NDManager.newBaseManager();
-             ResNetModel own = store.loadModel(req.own(), m, config.width(), 10);
-             ResNetModel received = store.loadModel(req.received(), m, config.width(), 10)) {
+             ResNetModel own = store.decodeModel(in.own(), m, config.width(), 10);
+             ResNetModel received = store.decodeModel(in.received(), m, config.width(), 10)) {
             FusionResult r = RoundSteps.fuse(config, fusion, req.round(), req.receiver(), own, received,
                     data.shards().of(req.receiver()));
             if (!r.ok()) {
-                return FusionCompleted.of(req.runId(), req.round(), req.pair(), r, null, null);
+                return new Fused(req, r, null, null);
             }
             ResNetModel kept = r.kept() == KeepPolicy.OWN ? own : received;
-            return FusionCompleted.of(req.runId(), req.round(), req.pair(), r, store.putWeights(req.runId(), kept),
-                    store.putFeatures(req.runId(), FeatureSnapshot.capture(kept, data.probe())));
+            return new Fused(req, r, WeightCodec.encode(kept),
+                    FeatureSnapshotCodec.encode(FeatureSnapshot.capture(kept, data.probe())));
         }
+    }
+
+    public FusionCompleted store(Fused f) {
+        FusionRequested req = f.request();
+        if (f.weights() == null) {
+            return FusionCompleted.of(req.runId(), req.round(), req.pair(), f.result(), null, null);
+        }
+        return FusionCompleted.of(req.runId(), req.round(), req.pair(), f.result(),
+                store.putEncodedWeights(req.runId(), f.weights()), store.putEncodedFeatures(req.runId(), f.features()));
     }
 }

@@ -21,16 +21,34 @@ public final class ModelStore {
     }
 
     public BlobRef putWeights(String runId, ResNetModel model) {
-        return BlobRef.of(store.putContent(runId, ObjectKind.MODEL, WeightCodec.encode(model)));
+        return putEncodedWeights(runId, WeightCodec.encode(model));
+    }
+
+    /** Weights already encoded ({@link WeightCodec#encode}): the digest and the upload need no model. */
+    public BlobRef putEncodedWeights(String runId, byte[] encoded) {
+        return BlobRef.of(store.putContent(runId, ObjectKind.MODEL, encoded));
     }
 
     public BlobRef putFeatures(String runId, FeatureSnapshot snapshot) {
-        return BlobRef.of(store.putContent(runId, ObjectKind.FEATURES, FeatureSnapshotCodec.encode(snapshot)));
+        return putEncodedFeatures(runId, FeatureSnapshotCodec.encode(snapshot));
+    }
+
+    public BlobRef putEncodedFeatures(String runId, byte[] encoded) {
+        return BlobRef.of(store.putContent(runId, ObjectKind.FEATURES, encoded));
     }
 
     /** A model with the stored weights; the codec rejects a different architecture or width. */
     public ResNetModel loadModel(BlobRef ref, NDManager manager, int width, int classes) {
-        byte[] bytes = store.get(ref.toObjectRef());
+        return decodeModel(fetch(ref), manager, width, classes);
+    }
+
+    /** An object's bytes, verified against the reference's digest: the I/O half of {@link #loadModel}. */
+    public byte[] fetch(BlobRef ref) {
+        return store.get(ref.toObjectRef());
+    }
+
+    /** The model half of {@link #loadModel}, from bytes {@link #fetch} returned. */
+    public ResNetModel decodeModel(byte[] bytes, NDManager manager, int width, int classes) {
         ResNetModel m = ResNetModel.blank(manager, width, classes);
         try {
             WeightCodec.decodeInto(bytes, m);

@@ -113,7 +113,9 @@ final class ClientHosting {
             gained.addAll(agent.hosted());
             fresh.add(agent);
         }
-        // All made before any starts, so that each new agent hears of the others' initial models.
+        // All made before any starts, so that each new agent hears of the others' initial models; round
+        // 1's pairs first, so that each can act as soon as its two initial models are in.
+        fresh.sort(java.util.Comparator.comparingInt(ClientAgent::startRank));
         List<WireMessage> out = new ArrayList<>();
         for (ClientAgent agent : fresh) {
             out.addAll(call(agent, () -> agent.start(Instant.now())));

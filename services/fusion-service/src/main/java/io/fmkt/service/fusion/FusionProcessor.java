@@ -57,6 +57,7 @@ public class FusionProcessor {
     Emitter<byte[]> fused;
 
     private final Map<FusionRequested, FusionCompleted> done = new ConcurrentHashMap<>();
+    private final java.util.Set<FusionRequested> inFlight = ConcurrentHashMap.newKeySet();
 
     @Incoming("runs")
     @Blocking
@@ -71,21 +72,35 @@ public class FusionProcessor {
         }
     }
 
+    /**
+     * Two pairs at a time on their own worker threads ({@code fmkt-pairs} in application.properties): one
+     * fetches its models or stores its result while the other fuses on the DJL thread, which takes one
+     * fusion at a time. A pair is acknowledged when its outcome is announced, as before.
+     */
     @Incoming("pairs")
-    @Blocking
+    @Blocking(value = "fmkt-pairs", ordered = false)
     public void onPair(ConsumerRecord<String, byte[]> record) {
         inbox.accept(record, FusionRequested.class, this::handle);
     }
 
     void handle(FusionRequested request) {
-        if (done.containsKey(request)) {
-            LOG.infof("run %s round %d: fusion %d->%d already announced; redelivery ignored", request.runId(),
-                    request.round(), request.updater(), request.receiver());
+        if (done.containsKey(request) || !inFlight.add(request)) {
+            LOG.infof("run %s round %d: fusion %d->%d already announced or under way; redelivery ignored",
+                    request.runId(), request.round(), request.updater(), request.receiver());
             return;
         }
+        try {
+            fuse(request);
+        } finally {
+            inFlight.remove(request);
+        }
+    }
+
+    private void fuse(FusionRequested request) {
         RunStarted run = follower.runOf(request.runId(), this::learn);
-        FusionCompleted result = worker.call(() -> new FusionWorker(new ModelStore(store))
-                .fuse(request, run.config(), runs.data(run)));
+        FusionWorker fusions = new FusionWorker(new ModelStore(store));
+        FusionWorker.Inputs inputs = fusions.fetch(request, run.config());
+        FusionCompleted result = fusions.store(worker.call(() -> fusions.fuse(inputs, run.config(), runs.data(run))));
         // The dashboard's per-setting panels: parameter averaging is its own setting, not "none".
         String layers = run.config().fusion().label();
         Timer.builder(Metrics.FUSION_DURATION).tag(Metrics.TAG_LAYERS, layers).publishPercentileHistogram()
