@@ -40,8 +40,9 @@ import picocli.CommandLine;
 /**
  * How a round's cost grows with the number of clients N on the services: for each N a fresh local
  * deployment (stack and services started for it, so each service's memory is that run's), one run of
- * synthetic data, then per round its wall time (from one round's last outcome to the next's; round 1
- * from the submission, so it includes the N initial models), eval-service's evaluation time and models
+ * synthetic data, then per round its wall time (from one round's completion to the next's: its last
+ * outcome, or the round before's completion if later; round 1 from the submission, so it includes
+ * the N initial models), eval-service's evaluation time and models
  * evaluated (its metrics), the bytes the run's messages say were written to S3 and the run's messages
  * on Kafka; at the end each service's resident memory (VmRSS and peak VmHWM of its process).
  */
@@ -79,6 +80,27 @@ public final class ScaleBenchCommand implements Callable<Integer> {
     DeploymentOptions deployment;
 
     /** One round's figures. */
+    /**
+     * When each round was complete, seconds from the submission (index 0: the last initial model): its
+     * last outcome, or the completion of the round before if that came later. Round 1's pairs start
+     * before every initial model is in, but round 2 waits for them all, so they belong to round 1.
+     */
+    static double[] roundsComplete(RunClient.RunLog log, long submittedMillis, int rounds) {
+        double[] at = new double[rounds + 1];
+        java.util.function.Consumer<WireMessage> mark = m -> {
+            int r = ((RoundMessage) m).round();
+            if (r <= rounds) {
+                at[r] = Math.max(at[r], (log.loggedAtMillis().get(m) - submittedMillis) / 1e3);
+            }
+        };
+        log.models().stream().filter(m -> m.round() == 0).forEach(mark);
+        log.outcomes().forEach(mark);
+        for (int r = 1; r <= rounds; r++) {
+            at[r] = Math.max(at[r], at[r - 1]);
+        }
+        return at;
+    }
+
     record Round(int n, int round, double wallSeconds, double evalSeconds, long modelsEvaluated, long s3Bytes,
             long kafkaMessages) {
     }
@@ -149,23 +171,22 @@ public final class ScaleBenchCommand implements Callable<Integer> {
             String evalUrl = local.serviceUrl(LocalDeployment.Service.EVAL);
             double[] evalSum = new double[rounds + 1];
             long[] evaluated = new long[rounds + 1];
-            long[] lastOutcome = new long[rounds + 1];
             long t0;
+            long submittedMillis;
+            RunClient.RunLog log;
             try (RunClient.Follower f = client.follow(id)) {
                 t0 = System.nanoTime();
+                submittedMillis = System.currentTimeMillis();
                 client.publish(RunStarted.of(id, c, Instant.now()));
-                f.await(rounds, deployment.timeout(), e -> {
+                log = f.await(rounds, deployment.timeout(), e -> {
                     String metrics = LocalDeployment.metrics(evalUrl);
                     evalSum[e.round()] = metric(metrics, "fmkt_eval_duration_seconds_sum", id);
                     evaluated[e.round()] = (long) metric(metrics, "fmkt_eval_models_total", id);
                     o.printf(Locale.ROOT, "  round %d/%d evaluated at %.1f s: acc %.2f %%, %d models evaluated so far%n",
                             e.round(), rounds, (System.nanoTime() - t0) / 1e9, e.accMean(), evaluated[e.round()]);
-                }, m -> {
-                    if (m instanceof RoundMessage rm && rm.round() <= rounds) {
-                        lastOutcome[rm.round()] = System.nanoTime();
-                    }
-                });
+                }, m -> { });
             }
+            double[] complete = roundsComplete(log, submittedMillis, rounds);
             // What the run wrote, from the log itself: every message of the run, and the objects they name.
             long[] messages = new long[rounds + 1];
             long[] bytes = new long[rounds + 1];
@@ -187,14 +208,12 @@ public final class ScaleBenchCommand implements Callable<Integer> {
                     bytes[rm.round()] += size(fc.fused()) + size(fc.features());
                 }
             }
-            long previous = t0;
             for (int r = 1; r <= rounds; r++) {
                 // round 1 carries the N initial models (round 0) as well: they are what it starts from
                 long msgs = messages[r] + (r == 1 ? messages[0] : 0);
                 long b = bytes[r] + (r == 1 ? bytes[0] : 0);
-                all.add(new Round(n, r, (lastOutcome[r] - previous) / 1e9, evalSum[r] - evalSum[r - 1],
+                all.add(new Round(n, r, complete[r] - (r == 1 ? 0 : complete[r - 1]), evalSum[r] - evalSum[r - 1],
                         evaluated[r] - evaluated[r - 1], b, msgs));
-                previous = lastOutcome[r];
             }
             Map<String, Long> pids = local.startedPids();
             for (LocalDeployment.Service s : LocalDeployment.Service.values()) {

@@ -59,4 +59,24 @@ class ScaleBenchCommandTest {
                 .contains("models evaluated per round");
         assertThat(ScaleBenchCommand.table(rounds, List.of())).contains("   512     2");
     }
+
+    @Test
+    void aRoundIsCompleteAtItsLastOutcomeOrThePreviousRoundsCompletionAndRoundOneAtTheLastInitialModel() {
+        String run = "scale-rounds";
+        io.fmkt.core.wire.BlobRef ref = new io.fmkt.core.wire.BlobRef("runs/" + run + "/models/" + "a".repeat(64)
+                + ".fmktw", "a".repeat(64), 1);
+        var initialA = io.fmkt.core.wire.ModelPublished.initial(run, 0, ref, null, 2, 10);
+        var initialB = io.fmkt.core.wire.ModelPublished.initial(run, 1, ref, null, 2, 10);
+        var skip1 = new io.fmkt.core.wire.PairSkipped(run, 1, 0, 1, "test");
+        var skip2 = new io.fmkt.core.wire.PairSkipped(run, 2, 1, 0, "test");
+        java.util.Map<io.fmkt.core.wire.WireMessage, Long> at = new java.util.IdentityHashMap<>();
+        at.put(initialA, 1_500L);
+        at.put(initialB, 9_000L); // the last initial model comes after round 1's pair is done
+        at.put(skip1, 4_000L);
+        at.put(skip2, 12_000L);
+        RunClient.RunLog log = new RunClient.RunLog(java.util.List.of(), java.util.List.of(skip1, skip2),
+                java.util.List.of(initialA, initialB), 0, at);
+        double[] complete = ScaleBenchCommand.roundsComplete(log, 1_000L, 2);
+        assertThat(complete).containsExactly(8.0, 8.0, 11.0);
+    }
 }

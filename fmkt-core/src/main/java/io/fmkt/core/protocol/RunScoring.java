@@ -87,18 +87,15 @@ public final class RunScoring {
 
     /**
      * The model an event makes some client's model for good at the end of its round, so that the
-     * round's evaluation will score it: an initial model of a client in none of round 1's pairs, an
-     * updater's model (unless the updater also receives in that round), a fused model. Null when that
-     * is not known yet (a receiver's initial model: its fusion may fail and leave it in place).
+     * round's evaluation will score it: an updater's model (unless the updater also receives in that
+     * round), a fused model. Initial models are not scored ahead: with N clients they are N - 2Q
+     * models, made while the clients still make theirs, and scoring them then only slows that down
+     * (bench-scale, N = 512); round 1's evaluation scores them.
      */
     private RunLedger.ClientModel finalModel(RoundMessage event) {
-        if (event instanceof ModelPublished m && m.role() != ModelPublished.Role.FUSED) {
-            int nextRound = Math.max(m.round(), 1);
-            if (nextRound > run.config().schedule().rounds()) {
-                return null;
-            }
-            for (PeerPair p : ledger.schedule(nextRound)) {
-                if (p.receiver() == m.client() || (m.round() == 0 && p.updater() == m.client())) {
+        if (event instanceof ModelPublished m && m.role() == ModelPublished.Role.UPDATER) {
+            for (PeerPair p : ledger.schedule(m.round())) {
+                if (p.receiver() == m.client()) {
                     return null;
                 }
             }
