@@ -29,9 +29,9 @@ import picocli.CommandLine.Option;
  * The cost of distribution, measured in one invocation: the same experiment in-process (simulator)
  * and on the services, wall time from submission to the last round's evaluation. Start-up of the
  * stack and the services is excluded (they are started first and reused). By default both sides
- * first do a short warm-up run at the same width, so that neither pays its first run's costs (DJL's
- * engine and kernels, JIT, clients to S3 and Kafka) inside the figures: long-running services are
- * warm after their first run. {@code --no-warm-up} measures the first run of fresh services.
+ * first do a whole warm-up run of the same configuration with another seed, so that neither pays its
+ * first run's costs (DJL's engine and kernels, JIT, clients to S3 and Kafka) inside the figures:
+ * long-running services are warm after their first runs. {@code --no-warm-up} measures the first run of fresh services.
  */
 @Command(name = "bench-distributed", mixinStandardHelpOptions = true,
         description = "Wall time of a distributed run divided by the simulator's for the same config, and where it goes.")
@@ -139,15 +139,14 @@ public final class DistributedBenchCommand implements Callable<Integer> {
         record Row(double logged, String line) {
         }
         List<Row> rows = new ArrayList<>();
-        java.util.function.ToDoubleFunction<WireMessage> at = m -> (log.loggedAtMillis().get(m) - submittedMillis) / 1e3;
         for (ModelPublished m : log.models()) {
-            double t = at.applyAsDouble(m);
+            double t = log.secondsAfter(submittedMillis, m);
             String from = m.role() == ModelPublished.Role.UPDATER ? fmt(t - m.trainSeconds()) : "";
             rows.add(new Row(t, String.join(",", "model-" + m.role().name().toLowerCase(Locale.ROOT),
                     Integer.toString(m.round()), Integer.toString(m.client()), from, fmt(t))));
         }
         for (WireMessage m : log.outcomes()) {
-            double t = at.applyAsDouble(m);
+            double t = log.secondsAfter(submittedMillis, m);
             if (m instanceof FusionCompleted f) {
                 rows.add(new Row(t, String.join(",", "fusion", Integer.toString(f.round()), Integer.toString(f.receiver()),
                         fmt(t - f.seconds()), fmt(t))));
@@ -157,9 +156,8 @@ public final class DistributedBenchCommand implements Callable<Integer> {
             }
         }
         for (RoundEvaluated e : log.rounds()) {
-            Long ms = log.loggedAtMillis().get(e);
-            if (ms != null) {
-                double t = (ms - submittedMillis) / 1e3;
+            if (log.loggedAtMillis().containsKey(e)) {
+                double t = log.secondsAfter(submittedMillis, e);
                 rows.add(new Row(t, String.join(",", "evaluated", Integer.toString(e.round()), "", "", fmt(t))));
             }
         }
@@ -180,12 +178,12 @@ public final class DistributedBenchCommand implements Callable<Integer> {
         double lastOutcome = 0;
         for (ModelPublished m : log.models()) {
             if (m.role() == ModelPublished.Role.UPDATER) {
-                double at = (log.loggedAtMillis().get(m) - submittedMillis) / 1e3;
+                double at = log.secondsAfter(submittedMillis, m);
                 training.add(new WallSplit.Span(at - m.trainSeconds(), at));
             }
         }
         for (WireMessage m : log.outcomes()) {
-            double at = (log.loggedAtMillis().get(m) - submittedMillis) / 1e3;
+            double at = log.secondsAfter(submittedMillis, m);
             lastOutcome = Math.max(lastOutcome, at);
             if (m instanceof FusionCompleted f) {
                 fusion.add(new WallSplit.Span(at - f.seconds(), at));

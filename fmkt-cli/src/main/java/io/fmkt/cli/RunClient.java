@@ -97,6 +97,11 @@ public final class RunClient implements AutoCloseable {
     public record RunLog(List<RoundEvaluated> rounds, List<WireMessage> outcomes, List<ModelPublished> models,
             long finishedNanos, Map<WireMessage, Long> loggedAtMillis) {
 
+        /** Seconds from {@code sinceMillis} (epoch ms, e.g. the submission) to when {@code m} was logged. */
+        public double secondsAfter(long sinceMillis, WireMessage m) {
+            return (loggedAtMillis.get(m) - sinceMillis) / 1e3;
+        }
+
         /** The results of run {@code config}, as the simulator reports them. */
         public RunResult result(ExperimentConfig config) {
             return RunResult.ofLog(config, rounds, outcomes, models);

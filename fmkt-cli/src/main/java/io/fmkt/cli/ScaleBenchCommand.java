@@ -90,7 +90,7 @@ public final class ScaleBenchCommand implements Callable<Integer> {
         java.util.function.Consumer<WireMessage> mark = m -> {
             int r = ((RoundMessage) m).round();
             if (r <= rounds) {
-                at[r] = Math.max(at[r], (log.loggedAtMillis().get(m) - submittedMillis) / 1e3);
+                at[r] = Math.max(at[r], log.secondsAfter(submittedMillis, m));
             }
         };
         log.models().stream().filter(m -> m.round() == 0).forEach(mark);

@@ -67,12 +67,12 @@ public final class RoundScorer {
      * @return whether the model was scored now (false: its digest was known)
      */
     public boolean scoreAhead(RunLedger.ClientModel cm, ExperimentConfig c, ExperimentData data) {
-        boolean known = scoreByDigest.containsKey(cm.weights().sha256());
+        int before = scored;
         score(cm.weights(), c, data);
         if (cm.features() != null) {
             cka.prepare(cm.features(), store);
         }
-        return !known;
+        return scored > before;
     }
 
     private double score(BlobRef weights, ExperimentConfig c, ExperimentData data) {
