@@ -29,9 +29,11 @@ import picocli.CommandLine.Option;
  * The cost of distribution, measured in one invocation: the same experiment in-process (simulator)
  * and on the services, wall time from submission to the last round's evaluation. Start-up of the
  * stack and the services is excluded (they are started first and reused). By default both sides
- * first do a whole warm-up run of the same configuration with another seed, so that neither pays its
- * first run's costs (DJL's engine and kernels, JIT, clients to S3 and Kafka) inside the figures:
- * long-running services are warm after their first runs. {@code --no-warm-up} measures the first run of fresh services.
+ * first do two whole warm-up runs of the same configuration with other seeds, so that neither pays its
+ * first runs' costs (DJL's engine and kernels, clients to S3 and Kafka, and the JIT: on two cores the
+ * services' C2 compilers still took 7-17 % of the machine during the run after a single warm-up run)
+ * inside the figures: long-running services are warm after their first runs. {@code --no-warm-up}
+ * measures the first run of fresh services.
  */
 @Command(name = "bench-distributed", mixinStandardHelpOptions = true,
         description = "Wall time of a distributed run divided by the simulator's for the same config, and where it goes.")
@@ -42,10 +44,12 @@ public final class DistributedBenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", description = "rounds (default: ${DEFAULT-VALUE})")
     int rounds = 3;
 
-    @Option(names = "--warm-up", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "first a whole run of the same configuration with another seed on each side, not timed"
-                    + " (default: on)")
-    boolean warmUp;
+    @Option(names = "--warm-up-runs", description = "whole runs of the same configuration with other seeds on each"
+            + " side before the timed one, not timed (default: ${DEFAULT-VALUE})")
+    int warmUpRuns = 2;
+
+    @Option(names = "--no-warm-up", description = "the same as --warm-up-runs 0: the first run of fresh services")
+    boolean noWarmUp;
 
     @Mixin
     DeploymentOptions deployment;
@@ -53,16 +57,24 @@ public final class DistributedBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ExperimentConfig c = DemoCommand.preset(data, rounds, 1);
-        // A whole run of the same shape, another seed: everything the timed run computes is new to both sides.
-        ExperimentConfig warm = c.toBuilder().seed(c.schedule().seed() + 1).build();
+        int warmUps = noWarmUp ? 0 : warmUpRuns;
+        if (warmUps < 0) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--warm-up-runs must be >= 0, got " + warmUps);
+        }
+        // Whole runs of the same shape, other seeds: everything the timed run computes is new to both sides.
+        List<ExperimentConfig> warm = new ArrayList<>();
+        for (int i = 1; i <= warmUps; i++) {
+            warm.add(c.toBuilder().seed(c.schedule().seed() + i).build());
+        }
         PrintStream o = System.out;
         o.printf("fmkt bench-distributed: demo preset (width %d, %d clients, %d pairs, %d rounds, data %s)%s%n",
                 c.width(), c.data().clients(), c.schedule().pairs(), c.schedule().rounds(), c.data().name(),
-                warmUp ? ", after a warm-up run on each side" : ", first run (no warm-up)");
-        if (warmUp) {
-            long w = System.nanoTime();
-            Simulator.run(warm, ExperimentData.load(warm), r -> { });
-            o.printf(Locale.ROOT, "  simulator warm-up: %.1f s%n", (System.nanoTime() - w) / 1e9);
+                warmUps > 0 ? ", after " + warmUps + " warm-up run(s) on each side" : ", first run (no warm-up)");
+        for (ExperimentConfig w : warm) {
+            long t = System.nanoTime();
+            Simulator.run(w, ExperimentData.load(w), r -> { });
+            o.printf(Locale.ROOT, "  simulator warm-up (seed %d): %.1f s%n", w.schedule().seed(), (System.nanoTime() - t) / 1e9);
         }
         ExperimentData d = ExperimentData.load(c);
         long t0 = System.nanoTime();
@@ -77,14 +89,14 @@ public final class DistributedBenchCommand implements Callable<Integer> {
         try (LocalDeployment local = deployment.start(logs, c.numerics(), s -> o.println("  " + s), true);
              RunClient client = new RunClient(local.kafka())) {
             client.ensureTopics();
-            if (warmUp) {
-                String warmId = RunIds.newRunId("warmup", warm.schedule().seed(), Clock.systemUTC());
-                long w = System.nanoTime();
+            for (ExperimentConfig w : warm) {
+                String warmId = RunIds.newRunId("warmup", w.schedule().seed(), Clock.systemUTC());
+                long t = System.nanoTime();
                 try (RunClient.Follower f = client.follow(warmId)) {
-                    client.publish(RunStarted.of(warmId, LocalDeployment.offerData(warm, deployment.stateDir()), Instant.now()));
-                    f.await(warm.schedule().rounds(), deployment.timeout(), e -> { }, m -> { });
+                    client.publish(RunStarted.of(warmId, LocalDeployment.offerData(w, deployment.stateDir()), Instant.now()));
+                    f.await(w.schedule().rounds(), deployment.timeout(), e -> { }, m -> { });
                 }
-                o.printf(Locale.ROOT, "  services warm-up: %.1f s%n", (System.nanoTime() - w) / 1e9);
+                o.printf(Locale.ROOT, "  services warm-up (seed %d): %.1f s%n", w.schedule().seed(), (System.nanoTime() - t) / 1e9);
             }
             RunClient.RunLog log;
             long t1;

@@ -86,8 +86,9 @@ public final class ClientAgent {
 
     /**
      * Round 0: every hosted client publishes its seeded initial model (unless the log already has it).
-     * Round 1's pairs go first, each receiver then its updater, and a pair acts as soon as its two
-     * initial models are in: its step needs no other client's (see {@link #advance}).
+     * Round 1's pairs go first, each receiver then its updater, then round 2's, and a pair acts as soon
+     * as its two clients' models are in: its step needs no other client's (see {@link #advance}).
+     * Until round 1's pairs are all in, only round 1 acts: its steps hold up everything after it.
      */
     public List<WireMessage> start(Instant now) {
         List<WireMessage> out = new ArrayList<>();
@@ -104,24 +105,37 @@ public final class ClientAgent {
             }
             apply(one);
             out.addAll(one);
-            out.addAll(advance(now));
+            out.addAll(advance(now, true, earlyRoundOf(c)));
         }
         out.addAll(advance(now));
         return out;
     }
 
-    /** Hosted clients: round 1's receivers and updaters pair by pair, then the others. */
+    /** The first of rounds 1 and 2 that {@code client} takes part in; the last round if neither. */
+    private int earlyRoundOf(int client) {
+        for (int r = 1; r <= Math.min(2, config.schedule().rounds()); r++) {
+            for (PeerPair p : ledger.schedule(r)) {
+                if (p.receiver() == client || p.updater() == client) {
+                    return r;
+                }
+            }
+        }
+        return config.schedule().rounds();
+    }
+
+    /** Hosted clients: rounds 1 and 2's receivers and updaters pair by pair, then the others. */
     private List<Integer> initialOrder() {
-        List<Integer> order = new ArrayList<>(roundOneFirst());
+        List<Integer> order = new ArrayList<>(earlyPairsFirst());
         order.retainAll(hosted);
         hosted.stream().filter(c -> !order.contains(c)).forEach(order::add);
         return order;
     }
 
-    private List<Integer> roundOneFirst() {
+    /** The clients of the rounds that can act before round 0 is complete (1 and the one ahead), pair by pair. */
+    private List<Integer> earlyPairsFirst() {
         Set<Integer> order = new java.util.LinkedHashSet<>();
-        if (config.schedule().rounds() >= 1) {
-            for (PeerPair p : ledger.schedule(1)) {
+        for (int r = 1; r <= Math.min(2, config.schedule().rounds()); r++) {
+            for (PeerPair p : ledger.schedule(r)) {
                 order.add(p.receiver());
                 order.add(p.updater());
             }
@@ -131,11 +145,11 @@ public final class ClientAgent {
 
     /**
      * Where this agent's first client comes in that order over the whole run: a process hosting
-     * several agents of a run starts them by it, so that each round-1 pair's receiver and updater
-     * are in before other initial models are made, wherever they are hosted.
+     * several agents of a run starts them by it, so that each early pair's receiver and updater are
+     * in before other initial models are made, wherever they are hosted.
      */
     public int startRank() {
-        List<Integer> first = roundOneFirst();
+        List<Integer> first = earlyPairsFirst();
         int rank = Integer.MAX_VALUE;
         for (int c : hosted) {
             int i = first.indexOf(c);
@@ -185,56 +199,72 @@ public final class ClientAgent {
      * sibling's work, so that fusions start before further trainings, which the caller runs after.
      */
     public List<WireMessage> requestFusions(Instant now) {
-        return advance(now, false);
+        return advance(now, false, config.schedule().rounds());
     }
 
     private List<WireMessage> advance(Instant now) {
-        return advance(now, true);
+        return advance(now, true, config.schedule().rounds());
     }
 
     /**
-     * Acts on the first incomplete round: train hosted updaters ({@code train}), request hosted
-     * receivers' fusions. Before every initial model is in, that is round 1, pair by pair: a step
-     * depends only on its own clients' initial models, so it need not wait for the others' (they
-     * only hold up round 2, through round 1's completion).
+     * Acts on the first incomplete round and the one after it: trains hosted updaters ({@code train})
+     * and requests hosted receivers' fusions, pair by pair. A step needs only its own two clients'
+     * models from the round before ({@link RunLedger#settled}), not the whole round: round 1's pairs
+     * start before the other initial models are in, and the next round's first pairs train and fuse
+     * while this round's last fusions run. Each step is still a function of (config, round, client)
+     * and the same input models, so the numbers do not change. One round ahead at most: the rounds
+     * stay the unit that is evaluated, timed out and resumed.
+     *
+     * @param upTo the last round that may act now ({@link #start}: round 1 until its pairs are all in)
      */
-    private List<WireMessage> advance(Instant now, boolean train) {
+    private List<WireMessage> advance(Instant now, boolean train, int upTo) {
         List<WireMessage> out = new ArrayList<>();
-        while (true) {
+        boolean moved = true;
+        while (moved) {
             int done = ledger.lastCompleteRound();
-            int base = Math.max(done, 0); // the round whose models a step starts from
-            int r = base + 1;
-            if (r > config.schedule().rounds()) {
+            int first = Math.max(done, 0) + 1;
+            if (first > config.schedule().rounds()) {
                 return out;
             }
-            if (done >= 0 && r != activeRound) { // round 1's deadlines run from round 0's completion
-                activeRound = r;
+            if (done >= 0 && first != activeRound) { // round 1's deadlines run from round 0's completion
+                activeRound = first;
                 roundStartedAt = now;
             }
+            moved = false;
             List<WireMessage> step = new ArrayList<>();
-            for (PeerPair p : ledger.schedule(r)) {
-                // Not when the log already has the update or the pair's outcome (a resumed run).
-                if (train && hosted.contains(p.updater()) && ledger.model(r, p.updater()) == null
-                        && ledger.outcome(r, p.receiver()) == null && ledger.model(0, p.updater()) != null
-                        && acted.add(key(r, p.updater()))) {
-                    emit(step, update(r, p, base));
-                }
-                if (hosted.contains(p.receiver()) && ledger.outcome(r, p.receiver()) == null
-                        && !fusionRequestedAt.containsKey(key(r, p.receiver())) && ledger.model(0, p.receiver()) != null) {
-                    ModelPublished received = ledger.model(r, p.updater());
-                    if (received != null) {
-                        fusionRequestedAt.put(key(r, p.receiver()), now);
-                        emit(step, new FusionRequested(runId, r, p.updater(), p.receiver(), received.weights(),
-                                ledger.current(p.receiver(), base).weights()));
-                    }
+            for (int r = first; r <= Math.min(first + 1, upTo); r++) {
+                for (PeerPair p : ledger.schedule(r)) {
+                    moved |= act(r, p, train, now, step);
                 }
             }
             apply(step);
             out.addAll(step);
-            if (ledger.lastCompleteRound() == done && step.isEmpty()) {
-                return out; // waiting for others
-            } // else the round completed, or a model trained here lets a receiver hosted here ask for its fusion
+            moved |= ledger.lastCompleteRound() != done; // else: waiting for others
         }
+        return out;
+    }
+
+    /** A pair's steps in round {@code r} that are this agent's and can go now; true if it took one. */
+    private boolean act(int r, PeerPair p, boolean train, Instant now, List<WireMessage> step) {
+        boolean acts = false;
+        // Not when the log already has the update or the pair's outcome (a resumed run).
+        if (train && hosted.contains(p.updater()) && ledger.model(r, p.updater()) == null
+                && ledger.outcome(r, p.receiver()) == null && ledger.settled(p.updater(), r - 1)
+                && acted.add(key(r, p.updater()))) {
+            emit(step, update(r, p));
+            acts = true;
+        }
+        if (hosted.contains(p.receiver()) && ledger.outcome(r, p.receiver()) == null
+                && !fusionRequestedAt.containsKey(key(r, p.receiver())) && ledger.settled(p.receiver(), r - 1)) {
+            ModelPublished received = ledger.model(r, p.updater());
+            if (received != null) {
+                fusionRequestedAt.put(key(r, p.receiver()), now);
+                emit(step, new FusionRequested(runId, r, p.updater(), p.receiver(), received.weights(),
+                        ledger.current(p.receiver(), r - 1).weights()));
+                acts = true;
+            }
+        }
+        return acts;
     }
 
     private void emit(List<WireMessage> step, WireMessage m) {
@@ -246,10 +276,10 @@ public final class ClientAgent {
         }
     }
 
-    private WireMessage update(int round, PeerPair p, int previousRound) {
+    private WireMessage update(int round, PeerPair p) {
         int u = p.updater();
         try (NDManager m = NDManager.newBaseManager();
-             ResNetModel model = store.loadModel(ledger.current(u, previousRound).weights(), m, config.width(), 10)) {
+             ResNetModel model = store.loadModel(ledger.current(u, round - 1).weights(), m, config.width(), 10)) {
             TrainResult r = RoundSteps.localUpdate(config, round, u, model, data.shards().of(u));
             if (!r.ok()) {
                 return PairSkipped.of(runId, round, p, "updater failed: " + r.failure());
@@ -275,7 +305,9 @@ public final class ClientAgent {
             if (!hosted.contains(p.receiver()) || ledger.outcome(r, p.receiver()) != null) {
                 continue;
             }
-            Instant since = fusionRequestedAt.getOrDefault(k, roundStartedAt);
+            Instant requested = fusionRequestedAt.get(k);
+            // A fusion asked for while the round before was still running waits behind that round's.
+            Instant since = requested == null || requested.isBefore(roundStartedAt) ? roundStartedAt : requested;
             if (Duration.between(since, now).compareTo(deadline) > 0) {
                 String why = fusionRequestedAt.containsKey(k)
                         ? "no fusion result within " + deadline.toSeconds() + " s of the request"

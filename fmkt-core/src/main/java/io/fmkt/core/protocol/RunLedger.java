@@ -23,6 +23,8 @@ public final class RunLedger {
     private final ExperimentConfig config;
     private final Map<Long, ModelPublished> models = new HashMap<>(); // (round, client)
     private final Map<Long, RoundMessage> outcomes = new HashMap<>(); // (round, receiver)
+    private final Map<Integer, List<PeerPair>> schedules = new HashMap<>();
+    private int completeThrough = -1; // rounds only ever become complete: where lastCompleteRound resumes
 
     /** A client's model: weights and (optionally) its feature snapshot. */
     public record ClientModel(BlobRef weights, BlobRef features) {
@@ -93,7 +95,8 @@ public final class RunLedger {
     }
 
     public List<PeerPair> schedule(int round) {
-        return PeerSchedule.pairs(config.schedule().seed(), round, config.data().clients(), config.schedule().pairs());
+        return schedules.computeIfAbsent(round, r -> PeerSchedule.pairs(config.schedule().seed(), r,
+                config.data().clients(), config.schedule().pairs()));
     }
 
     private PeerPair pairOf(int round, int receiver) {
@@ -136,11 +139,35 @@ public final class RunLedger {
 
     /** The highest r such that rounds 0..r are complete; -1 if the initial models are not all in. */
     public int lastCompleteRound() {
-        int r = -1;
+        int r = completeThrough;
         while (r < config.schedule().rounds() && complete(r + 1)) {
             r++;
         }
+        completeThrough = r;
         return r;
+    }
+
+    /**
+     * Whether a client's model after round {@code round} is known for good: its initial model is in
+     * and, in every round up to {@code round}, its own part is done: as a receiver, the pair has an
+     * outcome; as an updater, its model is in (or the pair was skipped). A step of round + 1 that
+     * needs this client's model can then start before the round is complete, with the same result.
+     */
+    public boolean settled(int client, int round) {
+        if (model(0, client) == null) {
+            return false;
+        }
+        for (int r = Math.max(lastCompleteRound(), 0) + 1; r <= round; r++) {
+            for (PeerPair p : schedule(r)) {
+                if (p.receiver() == client && outcome(r, client) == null) {
+                    return false;
+                }
+                if (p.updater() == client && model(r, client) == null && !(outcome(r, p.receiver()) instanceof PairSkipped)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**

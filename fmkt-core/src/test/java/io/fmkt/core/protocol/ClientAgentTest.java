@@ -90,6 +90,43 @@ class ClientAgentTest {
         assertThat(request.own()).isEqualTo(eager.ledger().model(0, first.receiver()).weights());
     }
 
+    /**
+     * A pair of the next round trains and asks for its fusion as soon as its two clients are done with
+     * this round, before this round's fusion is back; a round further ahead waits. Seed 3: round 1 is
+     * 0->2, round 2 is 0->3 (neither is round 1's receiver), round 3 is 0->2 (round 1's receiver).
+     */
+    @Test
+    void theNextRoundsPairGoesAheadOnceItsOwnClientsAreDoneWithThisRound() {
+        ExperimentConfig three = SimulatorTest.tiny(3, 0.05, "3");
+        ModelStore store = new ModelStore(new InMemoryObjectStore());
+        ClientAgent agent = new ClientAgent("run-agent", three, Set.of(0, 1, 2, 3), store, data, Duration.ofHours(1));
+        PeerPair one = agent.ledger().schedule(1).get(0);
+        PeerPair two = agent.ledger().schedule(2).get(0);
+        PeerPair third = agent.ledger().schedule(3).get(0);
+        assertThat(List.of(one, two, third)).extracting(p -> p.updater() + "->" + p.receiver())
+                .containsExactly("0->2", "0->3", "0->2");
+
+        List<WireMessage> out = agent.start(NOW);
+        assertThat(agent.ledger().lastCompleteRound()).isZero(); // round 1's fusion is not back
+        assertThat(out).extracting(ClientAgentTest::kind).contains("model 2 0", "request 2 3")
+                .noneMatch(k -> k.startsWith("model 3") || k.startsWith("request 3"));
+        FusionRequested ahead = (FusionRequested) out.stream()
+                .filter(m -> m instanceof FusionRequested f && f.round() == 2).findFirst().orElseThrow();
+        // the inputs are what they would be after the whole round: the updater's round-1 model, the receiver's initial one
+        assertThat(ahead.received()).isEqualTo(agent.ledger().model(2, 0).weights());
+        assertThat(ahead.own()).isEqualTo(agent.ledger().model(0, 3).weights());
+
+        FusionRequested first = (FusionRequested) out.stream()
+                .filter(m -> m instanceof FusionRequested f && f.round() == 1).findFirst().orElseThrow();
+        List<WireMessage> next = agent.onEvent(new FusionWorker(store).fuse(first, three, data), NOW);
+        // round 1 complete: round 3 (one ahead of round 2, whose fusion is still out) goes, from round 1's fused model
+        assertThat(agent.ledger().lastCompleteRound()).isEqualTo(1);
+        assertThat(next).extracting(ClientAgentTest::kind).containsExactly("model 3 0", "request 3 2");
+        FusionRequested last = (FusionRequested) next.get(1);
+        assertThat(last.own()).isEqualTo(agent.ledger().current(2, 2).weights())
+                .isNotEqualTo(agent.ledger().model(0, 2).weights());
+    }
+
     /** A message without its wall-clock timing. */
     private static String content(WireMessage m) {
         return m instanceof ModelPublished mp ? "model " + mp.round() + " " + mp.client() + " " + mp.weights() : m.toString();

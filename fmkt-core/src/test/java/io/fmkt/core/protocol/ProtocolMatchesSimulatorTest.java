@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.results.RoundSummary;
+import io.fmkt.core.schedule.PeerPair;
 import io.fmkt.core.simulator.Simulator;
 import io.fmkt.core.simulator.SimulatorTest;
 import io.fmkt.core.train.ExperimentData;
@@ -152,7 +153,7 @@ class ProtocolMatchesSimulatorTest {
     }
 
     /**
-     * Both hosts die mid-run (after round 1 and the first half of round 2's messages); new agents
+     * Both hosts die mid-run (once round 1 is complete and round 2's update is logged); new agents
      * rebuilt from the log alone finish the run with the simulator's numbers and redo nothing the
      * log already holds.
      */
@@ -160,14 +161,20 @@ class ProtocolMatchesSimulatorTest {
     void agentsRecoveredFromTheLogFinishAStoppedRunExactly() {
         InMemoryObjectStore objects = new InMemoryObjectStore();
         Outcome full = runProtocol(0, objects, "run-full", config, data);
+        RunLedger atCut = new RunLedger("run-full", config);
+        PeerPair second = atCut.schedule(2).get(0);
         int cut = 0;
         for (int i = 0; i < full.log().size(); i++) {
-            if (full.log().get(i) instanceof ModelPublished mp && mp.round() == 2) {
-                cut = i + 1; // round 2's update is logged, its fusion is not
+            if (full.log().get(i) instanceof RoundMessage rm && !(rm instanceof FusionRequested)) {
+                atCut.record(rm);
+            }
+            if (atCut.lastCompleteRound() >= 1 && atCut.model(2, second.updater()) != null) {
+                cut = i + 1; // round 1 is complete and round 2's update logged (its fusion may be, one round ahead)
                 break;
             }
         }
         assertThat(cut).isPositive();
+        assertThat(atCut.lastCompleteRound()).isEqualTo(1);
         ModelStore store = new ModelStore(objects);
         Instant now = Instant.parse("2026-11-26T01:00:00Z");
         List<RoundMessage> logged = new ArrayList<>();
@@ -199,7 +206,8 @@ class ProtocolMatchesSimulatorTest {
         assertThat(b.finished()).isTrue();
         // nothing logged before the stop is produced again: no initial model, no round-1 or round-2 update
         assertThat(after).filteredOn(m -> m instanceof ModelPublished mp && mp.round() <= 2).isEmpty();
-        assertThat(after).filteredOn(m -> m instanceof FusionRequested f && f.round() == 2).hasSize(1);
+        assertThat(after).filteredOn(m -> m instanceof FusionRequested f && f.round() == 2)
+                .hasSize(atCut.outcome(2, second.receiver()) == null ? 1 : 0);
         RunLedger ledger = new RunLedger("run-full", config);
         logged.forEach(ledger::record);
         after.stream().filter(m -> m instanceof RoundMessage).forEach(m -> ledger.record((RoundMessage) m));

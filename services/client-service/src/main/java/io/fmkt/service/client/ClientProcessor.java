@@ -110,8 +110,15 @@ public class ClientProcessor {
         List<RoundMessage> logged = history.events(run, List.of(Topics.MODELS, Topics.FUSED)); // off the DJL thread
         worker.run(() -> {
             if (!hosting.taken(run.runId())) {
-                hosting.takeUp(run, logged);
-                runs.register(run); // only now may this run's events waiting in runs.await reach the agents
+                // Known from here on: the run's events (its own initial models' echoes first) queue on this
+                // thread behind the take-up, instead of each reading the run back from the log as a lost one.
+                runs.register(run);
+                try {
+                    hosting.takeUp(run, logged);
+                } catch (RuntimeException e) {
+                    runs.forget(run.runId()); // the next event takes the run up again, from the log
+                    throw e;
+                }
             }
         });
     }

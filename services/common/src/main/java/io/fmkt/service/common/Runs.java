@@ -56,6 +56,11 @@ public class Runs {
         }
     }
 
+    /** Unknown again: a take-up that failed is retried when the run's next event arrives. */
+    public void forget(String runId) {
+        runs.remove(runId);
+    }
+
     /** Records that {@code runId} was refused (e.g. NUMERICS_MISMATCH), so its events are refused too. */
     public synchronized void refuse(String runId, WireException why) {
         refused.put(runId, why);
