@@ -33,7 +33,10 @@ import picocli.CommandLine.Option;
  * first runs' costs (DJL's engine and kernels, clients to S3 and Kafka, and the JIT: on two cores the
  * services' C2 compilers still took 7-17 % of the machine during the run after a single warm-up run)
  * inside the figures: long-running services are warm after their first runs. {@code --no-warm-up}
- * measures the first run of fresh services.
+ * measures the first run of fresh services. Then {@code --repeats} timed runs on each side, the
+ * simulator's first (alone on the machine: the idle stack and services would slow it too), compared
+ * pair by pair; the ratio and the rest are over their sums, as one run of each varied by 10 % on a
+ * shared machine.
  */
 @Command(name = "bench-distributed", mixinStandardHelpOptions = true,
         description = "Wall time of a distributed run divided by the simulator's for the same config, and where it goes.")
@@ -54,13 +57,21 @@ public final class DistributedBenchCommand implements Callable<Integer> {
     @Mixin
     DeploymentOptions deployment;
 
+    @Option(names = "--repeats", description = "timed runs on each side (the simulator's first, alone on the"
+            + " machine), compared pair by pair; the ratio and the rest are over their sums (default: ${DEFAULT-VALUE})")
+    int repeats = 3;
+
+    /** One timed pair. */
+    private record Pair(double simSeconds, double simRest, double distSeconds, WallSplit split, boolean same) {
+    }
+
     @Override
     public Integer call() throws Exception {
         ExperimentConfig c = DemoCommand.preset(data, rounds, 1);
         int warmUps = noWarmUp ? 0 : warmUpRuns;
-        if (warmUps < 0) {
+        if (warmUps < 0 || repeats < 1) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--warm-up-runs must be >= 0, got " + warmUps);
+                    "--warm-up-runs must be >= 0 and --repeats >= 1, got " + warmUps + " and " + repeats);
         }
         // Whole runs of the same shape, other seeds: everything the timed run computes is new to both sides.
         List<ExperimentConfig> warm = new ArrayList<>();
@@ -68,78 +79,104 @@ public final class DistributedBenchCommand implements Callable<Integer> {
             warm.add(c.toBuilder().seed(c.schedule().seed() + i).build());
         }
         PrintStream o = System.out;
-        o.printf("fmkt bench-distributed: demo preset (width %d, %d clients, %d pairs, %d rounds, data %s)%s%n",
-                c.width(), c.data().clients(), c.schedule().pairs(), c.schedule().rounds(), c.data().name(),
-                warmUps > 0 ? ", after " + warmUps + " warm-up run(s) on each side" : ", first run (no warm-up)");
+        o.printf("fmkt bench-distributed: demo preset (width %d, %d clients, %d pairs, %d rounds, data %s)%s, %d timed"
+                        + " pair(s)%n", c.width(), c.data().clients(), c.schedule().pairs(), c.schedule().rounds(),
+                c.data().name(), warmUps > 0 ? ", after " + warmUps + " warm-up run(s) on each side"
+                        : ", first run (no warm-up)", repeats);
+        String benchId = RunIds.newRunId("bench", c.schedule().seed(), Clock.systemUTC());
+        Path dir = deployment.resultsDir().resolve(benchId);
+        // The simulator's runs first, alone on the machine: idle services and a broker would slow it too.
         for (ExperimentConfig w : warm) {
             long t = System.nanoTime();
             Simulator.run(w, ExperimentData.load(w), r -> { });
             o.printf(Locale.ROOT, "  simulator warm-up (seed %d): %.1f s%n", w.schedule().seed(), (System.nanoTime() - t) / 1e9);
         }
         ExperimentData d = ExperimentData.load(c);
-        long t0 = System.nanoTime();
-        List<RoundSummary> sim = Simulator.run(c, d, r -> o.println("  simulator " + ResultTables.progressLine(r, rounds)));
-        double simSeconds = (System.nanoTime() - t0) / 1e9;
-        double simLocal = sim.stream().mapToDouble(RoundSummary::localSeconds).sum();
-        double simFusion = sim.stream().mapToDouble(RoundSummary::fusionSeconds).sum();
-        double simEval = sim.stream().mapToDouble(RoundSummary::evalSeconds).sum();
-
-        String id = RunIds.newRunId("bench", c.schedule().seed(), Clock.systemUTC());
-        Path logs = deployment.resultsDir().resolve(id).resolve("logs");
-        try (LocalDeployment local = deployment.start(logs, c.numerics(), s -> o.println("  " + s), true);
+        List<List<RoundSummary>> sims = new ArrayList<>();
+        List<Double> simTimes = new ArrayList<>();
+        for (int k = 1; k <= repeats; k++) {
+            long t0 = System.nanoTime();
+            sims.add(Simulator.run(c, d, r -> o.println("  simulator " + ResultTables.progressLine(r, rounds))));
+            simTimes.add((System.nanoTime() - t0) / 1e9);
+            o.printf(Locale.ROOT, "  simulator run %d: %.1f s%n", k, simTimes.get(k - 1));
+        }
+        try (LocalDeployment local = deployment.start(dir.resolve("logs"), c.numerics(), s -> o.println("  " + s), true);
              RunClient client = new RunClient(local.kafka())) {
             client.ensureTopics();
             for (ExperimentConfig w : warm) {
-                String warmId = RunIds.newRunId("warmup", w.schedule().seed(), Clock.systemUTC());
                 long t = System.nanoTime();
-                try (RunClient.Follower f = client.follow(warmId)) {
-                    client.publish(RunStarted.of(warmId, LocalDeployment.offerData(w, deployment.stateDir()), Instant.now()));
-                    f.await(w.schedule().rounds(), deployment.timeout(), e -> { }, m -> { });
-                }
+                servicesRun(client, w, RunIds.newRunId("warmup", w.schedule().seed(), Clock.systemUTC()), new long[2], e -> { });
                 o.printf(Locale.ROOT, "  services warm-up (seed %d): %.1f s%n", w.schedule().seed(), (System.nanoTime() - t) / 1e9);
             }
-            RunClient.RunLog log;
-            long t1;
-            long submittedMillis;
-            try (RunClient.Follower f = client.follow(id)) {
-                t1 = System.nanoTime();
-                submittedMillis = System.currentTimeMillis();
-                client.publish(RunStarted.of(id, LocalDeployment.offerData(c, deployment.stateDir()), Instant.now()));
-                log = f.await(rounds, deployment.timeout(), e -> o.printf(Locale.ROOT,
+            List<Pair> pairs = new ArrayList<>();
+            for (int k = 1; k <= repeats; k++) {
+                List<RoundSummary> sim = sims.get(k - 1);
+                double simSeconds = simTimes.get(k - 1);
+                double simLocal = sim.stream().mapToDouble(RoundSummary::localSeconds).sum();
+                double simFusion = sim.stream().mapToDouble(RoundSummary::fusionSeconds).sum();
+                double simEval = sim.stream().mapToDouble(RoundSummary::evalSeconds).sum();
+
+                String id = RunIds.newRunId("bench", c.schedule().seed(), Clock.systemUTC());
+                long[] submitted = new long[2]; // nanos, epoch millis: set when the run is submitted
+                RunClient.RunLog log = servicesRun(client, c, id, submitted, e -> o.printf(Locale.ROOT,
                         "  services round %d: acc %.2f %%  %.1f s%n", e.round(), e.accMean(),
-                        (System.nanoTime() - t1) / 1e9), m -> { });
+                        (System.nanoTime() - submitted[0]) / 1e9));
+                long submittedMillis = submitted[1];
+                double distSeconds = (log.finishedNanos() - submitted[0]) / 1e9;
+                Path timeline = dir.resolve("timeline-" + k + ".csv");
+                Files.writeString(timeline, timelineCsv(log, submittedMillis));
+                WallSplit split = split(log, submittedMillis, distSeconds);
+                double train = log.models().stream().filter(m -> m.role() == ModelPublished.Role.UPDATER)
+                        .mapToDouble(ModelPublished::trainSeconds).sum();
+                double fusion = log.outcomes().stream().filter(FusionCompleted.class::isInstance)
+                        .mapToDouble(m -> ((FusionCompleted) m).seconds()).sum();
+                // Evaluation runs beside training on the services; its time is eval-service's own timer.
+                double eval = ScaleBenchCommand.metric(LocalDeployment.metrics(local.serviceUrl(LocalDeployment.Service.EVAL)),
+                        "fmkt_eval_duration_seconds_sum", id);
+                boolean same = ResultTables.roundsCsv(sim).equals(ResultTables.roundsCsv(log.rounds().stream()
+                        .map(RoundSummary::of).toList()));
+                double simRest = simSeconds - simLocal - simFusion - simEval;
+                o.printf(Locale.ROOT, "%npair %d of %d%n", k, repeats);
+                o.printf(Locale.ROOT, "%-44s %10s %10s%n", "wall time split (services: by instant)", "simulator", "services");
+                o.printf(Locale.ROOT, "%-44s %10.1f %10.1f%n", "wall time, s", simSeconds, distSeconds);
+                o.printf(Locale.ROOT, "%-44s %10.1f %10.1f%n", "local training, s (a client trains)", simLocal, split.training());
+                o.printf(Locale.ROOT, "%-44s %10.1f %10.1f%n", "fusion, s (a fusion runs, no training)", simFusion, split.fusion());
+                o.printf(Locale.ROOT, "%-44s %10.1f %10.1f%n", "evaluation, s (services: after the last fusion)",
+                        simEval, split.evaluation());
+                o.printf(Locale.ROOT, "%-44s %10.1f %10.1f%n", "rest: no step computing, s", simRest, split.rest());
+                o.printf(Locale.ROOT, "rest / wall time: simulator %.1f %%, services %.1f %%%n",
+                        100 * simRest / simSeconds, 100 * split.rest() / distSeconds);
+                o.printf(Locale.ROOT, "services' compute, overlapping (each service's own timer): training %.1f s, fusion %.1f s,"
+                        + " evaluation %.1f s%n", train, fusion, eval);
+                o.printf(Locale.ROOT, "ratio services / simulator: %.3f; identical rounds.csv: %s; steps on the clock: %s%n%n",
+                        distSeconds / simSeconds, same, timeline);
+                pairs.add(new Pair(simSeconds, simRest, distSeconds, split, same));
             }
-            double distSeconds = (log.finishedNanos() - t1) / 1e9;
-            Path timeline = logs.getParent().resolve("timeline.csv");
-            Files.writeString(timeline, timelineCsv(log, submittedMillis));
-            WallSplit split = split(log, submittedMillis, distSeconds);
-            double train = log.models().stream().filter(m -> m.role() == ModelPublished.Role.UPDATER)
-                    .mapToDouble(ModelPublished::trainSeconds).sum();
-            double fusion = log.outcomes().stream().filter(FusionCompleted.class::isInstance)
-                    .mapToDouble(m -> ((FusionCompleted) m).seconds()).sum();
-            // Evaluation runs beside training on the services; its time is eval-service's own timer.
-            double eval = ScaleBenchCommand.metric(LocalDeployment.metrics(local.serviceUrl(LocalDeployment.Service.EVAL)),
-                    "fmkt_eval_duration_seconds_sum", id);
-            boolean same = ResultTables.roundsCsv(sim).equals(ResultTables.roundsCsv(log.rounds().stream()
-                    .map(RoundSummary::of).toList()));
-            double simRest = simSeconds - simLocal - simFusion - simEval;
-            o.printf(Locale.ROOT, "%n%-44s %10s %10s%n", "wall time split (services: by instant)", "simulator", "services");
-            o.printf(Locale.ROOT, "%-44s %10.1f %10.1f%n", "wall time, s", simSeconds, distSeconds);
-            o.printf(Locale.ROOT, "%-44s %10.1f %10.1f%n", "local training, s (a client trains)", simLocal, split.training());
-            o.printf(Locale.ROOT, "%-44s %10.1f %10.1f%n", "fusion, s (a fusion runs, no training)", simFusion, split.fusion());
-            o.printf(Locale.ROOT, "%-44s %10.1f %10.1f%n", "evaluation, s (services: after the last fusion)",
-                    simEval, split.evaluation());
-            o.printf(Locale.ROOT, "%-44s %10.1f %10.1f%n", "rest: no step computing, s", simRest, split.rest());
-            o.printf(Locale.ROOT, "rest / wall time: simulator %.1f %%, services %.1f %% (target <= 5 %%)%n",
-                    100 * simRest / simSeconds, 100 * split.rest() / distSeconds);
-            o.printf(Locale.ROOT, "services' compute, overlapping (each service's own timer): training %.1f s, fusion %.1f s,"
-                    + " evaluation %.1f s%n", train, fusion, eval);
-            o.printf(Locale.ROOT, "%nratio services / simulator: %.3f (target <= 1.10); identical rounds.csv: %s%n",
-                    distSeconds / simSeconds, same);
-            o.println("services' steps on the clock: " + timeline);
+            double simTotal = pairs.stream().mapToDouble(Pair::simSeconds).sum();
+            double distTotal = pairs.stream().mapToDouble(Pair::distSeconds).sum();
+            double restTotal = pairs.stream().mapToDouble(p -> p.split().rest()).sum();
+            o.printf(Locale.ROOT, "over %d pair(s): simulator %.1f s, services %.1f s; rest %.1f s%n", repeats, simTotal,
+                    distTotal, restTotal);
+            o.printf(Locale.ROOT, "rest / wall time: services %.1f %% (target <= 5 %%)%n", 100 * restTotal / distTotal);
+            o.printf(Locale.ROOT, "ratio services / simulator: %.3f (target <= 1.10); identical rounds.csv in every pair: %s%n",
+                    distTotal / simTotal, pairs.stream().allMatch(Pair::same));
             deployment.finish(local);
         }
         return 0;
+    }
+
+    /**
+     * A run on the services, from its submission to its last round's evaluation; {@code submitted} gets
+     * the submission's nanoTime and epoch millis (after the follower subscribed: not the services' time).
+     */
+    private RunClient.RunLog servicesRun(RunClient client, ExperimentConfig c, String id, long[] submitted,
+            java.util.function.Consumer<RoundEvaluated> onRound) throws Exception {
+        try (RunClient.Follower f = client.follow(id)) {
+            submitted[0] = System.nanoTime();
+            submitted[1] = System.currentTimeMillis();
+            client.publish(RunStarted.of(id, LocalDeployment.offerData(c, deployment.stateDir()), Instant.now()));
+            return f.await(c.schedule().rounds(), deployment.timeout(), onRound, m -> { });
+        }
     }
 
     /**

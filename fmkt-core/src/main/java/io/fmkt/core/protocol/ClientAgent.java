@@ -8,7 +8,6 @@ import io.fmkt.core.schedule.PeerPair;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.train.RoundSteps;
 import io.fmkt.core.train.TrainResult;
-import io.fmkt.core.wire.BlobRef;
 import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.FusionRequested;
 import io.fmkt.core.wire.ModelPublished;
@@ -100,8 +99,8 @@ public final class ClientAgent {
             try (NDManager m = NDManager.newBaseManager();
                  ResNetModel model = ResNetModel.initialised(m, config.width(), 10,
                          ResNetModel.initSeed(config.schedule().seed(), c))) {
-                emit(one, ModelPublished.initial(runId, c, store.putWeights(runId, model),
-                        store.putFeatures(runId, FeatureSnapshot.capture(model, data.probe())), config.width(), 10));
+                ModelStore.Stored s = store.putModel(runId, model, () -> FeatureSnapshot.capture(model, data.probe()));
+                emit(one, ModelPublished.initial(runId, c, s.weights(), s.features(), config.width(), 10));
             }
             apply(one);
             out.addAll(one);
@@ -284,9 +283,8 @@ public final class ClientAgent {
             if (!r.ok()) {
                 return PairSkipped.of(runId, round, p, "updater failed: " + r.failure());
             }
-            BlobRef weights = store.putWeights(runId, model);
-            BlobRef features = store.putFeatures(runId, FeatureSnapshot.capture(model, data.probe()));
-            return ModelPublished.trained(runId, round, u, weights, features, config.width(), 10, r);
+            ModelStore.Stored s = store.putModel(runId, model, () -> FeatureSnapshot.capture(model, data.probe()));
+            return ModelPublished.trained(runId, round, u, s.weights(), s.features(), config.width(), 10, r);
         }
     }
 

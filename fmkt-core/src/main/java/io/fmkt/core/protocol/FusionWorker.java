@@ -20,14 +20,20 @@ import io.fmkt.core.wire.FusionRequested;
  * Deterministic, so a redelivered request writes the same content-addressed object.
  *
  * <p>In three phases, so that a service can fetch the next pair's models and store the last pair's
- * while this one computes: {@link #fetch} and {@link #store} are I/O and digests, {@link #fuse(Inputs,
- * ExperimentConfig, ExperimentData)} is the model work (one thread in a process, with DJL).
+ * while this one computes: {@link #fetch} (I/O, digests, decoding: plain copies into tensors, on any
+ * thread) and {@link #store} (uploads), around {@link #fuse(Inputs, ExperimentConfig, ExperimentData)},
+ * the model work (one thread in a process, with DJL).
  */
 public final class FusionWorker {
     private final ModelStore store;
 
-    /** A request's two models as verified bytes. */
-    public record Inputs(FusionRequested request, byte[] own, byte[] received) {
+    /** A request's two models, verified and decoded, in their own manager: close it once fused. */
+    public record Inputs(FusionRequested request, NDManager manager, ResNetModel own, ResNetModel received)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            manager.close();
+        }
     }
 
     /** A fusion's result and, when it succeeded, the kept model and its feature snapshot, encoded. */
@@ -40,7 +46,11 @@ public final class FusionWorker {
 
     /** All three phases in one call. */
     public FusionCompleted fuse(FusionRequested req, ExperimentConfig config, ExperimentData data) {
-        return store(fuse(fetch(req, config), config, data));
+        Fused f;
+        try (Inputs in = fetch(req, config)) {
+            f = fuse(in, config, data);
+        }
+        return store(f);
     }
 
     public Inputs fetch(FusionRequested req, ExperimentConfig config) {
@@ -48,24 +58,29 @@ public final class FusionWorker {
             throw new IllegalArgumentException("pair " + req.updater() + "->" + req.receiver() + " names a client"
                     + " outside 0.." + (config.data().clients() - 1) + " of run " + req.runId());
         }
-        return new Inputs(req, store.fetch(req.own()), store.fetch(req.received()));
+        byte[] own = store.fetch(req.own());
+        byte[] received = store.fetch(req.received());
+        NDManager m = NDManager.newBaseManager();
+        try {
+            return new Inputs(req, m, store.decodeModel(own, m, config.width(), 10),
+                    store.decodeModel(received, m, config.width(), 10));
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
     }
 
     public Fused fuse(Inputs in, ExperimentConfig config, ExperimentData data) {
         FusionRequested req = in.request();
         Fusion fusion = Fusion.of(config);
-        try (NDManager m = NDManager.newBaseManager();
-             ResNetModel own = store.decodeModel(in.own(), m, config.width(), 10);
-             ResNetModel received = store.decodeModel(in.received(), m, config.width(), 10)) {
-            FusionResult r = RoundSteps.fuse(config, fusion, req.round(), req.receiver(), own, received,
-                    data.shards().of(req.receiver()));
-            if (!r.ok()) {
-                return new Fused(req, r, null, null);
-            }
-            ResNetModel kept = r.kept() == KeepPolicy.OWN ? own : received;
-            return new Fused(req, r, WeightCodec.encode(kept),
-                    FeatureSnapshotCodec.encode(FeatureSnapshot.capture(kept, data.probe())));
+        FusionResult r = RoundSteps.fuse(config, fusion, req.round(), req.receiver(), in.own(), in.received(),
+                data.shards().of(req.receiver()));
+        if (!r.ok()) {
+            return new Fused(req, r, null, null);
         }
+        ResNetModel kept = r.kept() == KeepPolicy.OWN ? in.own() : in.received();
+        return new Fused(req, r, WeightCodec.encode(kept),
+                FeatureSnapshotCodec.encode(FeatureSnapshot.capture(kept, data.probe())));
     }
 
     public FusionCompleted store(Fused f) {
@@ -73,7 +88,7 @@ public final class FusionWorker {
         if (f.weights() == null) {
             return FusionCompleted.of(req.runId(), req.round(), req.pair(), f.result(), null, null);
         }
-        return FusionCompleted.of(req.runId(), req.round(), req.pair(), f.result(),
-                store.putEncodedWeights(req.runId(), f.weights()), store.putEncodedFeatures(req.runId(), f.features()));
+        ModelStore.Stored s = store.putEncodedModel(req.runId(), f.weights(), f.features());
+        return FusionCompleted.of(req.runId(), req.round(), req.pair(), f.result(), s.weights(), s.features());
     }
 }

@@ -107,6 +107,7 @@ public class ClientProcessor {
             return;
         }
         admission.admitHosted(run, hosting.share(run));
+        runs.prepare(run); // while the log is read
         List<RoundMessage> logged = history.events(run, List.of(Topics.MODELS, Topics.FUSED)); // off the DJL thread
         worker.run(() -> {
             if (!hosting.taken(run.runId())) {

@@ -104,6 +104,21 @@ public class Runs {
     }
 
     /**
+     * Starts loading the run's data on another thread when the run is learnt, so that its first step
+     * (on the DJL thread, with the run's clock running) finds it ready; a failure is left to that step,
+     * which meets it again and reports it.
+     */
+    public void prepare(RunStarted run) {
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                data(run);
+            } catch (RuntimeException reportedByTheStep) {
+                // the step that needs the data raises it again
+            }
+        });
+    }
+
+    /**
      * The run's data, loaded on first use: synthetic, or CIFAR-10 by name from this service's data root,
      * verified against the run's digest.
      */

@@ -69,6 +69,7 @@ public class FusionProcessor {
     private void learn(RunStarted run) {
         if (!run.isReplay()) {
             runs.register(run);
+            runs.prepare(run);
         }
     }
 
@@ -99,8 +100,11 @@ public class FusionProcessor {
     private void fuse(FusionRequested request) {
         RunStarted run = follower.runOf(request.runId(), this::learn);
         FusionWorker fusions = new FusionWorker(new ModelStore(store));
-        FusionWorker.Inputs inputs = fusions.fetch(request, run.config());
-        FusionCompleted result = fusions.store(worker.call(() -> fusions.fuse(inputs, run.config(), runs.data(run))));
+        FusionWorker.Fused computed; // models fetched and decoded on this thread, fused on the DJL thread
+        try (FusionWorker.Inputs inputs = fusions.fetch(request, run.config())) {
+            computed = worker.call(() -> fusions.fuse(inputs, run.config(), runs.data(run)));
+        }
+        FusionCompleted result = fusions.store(computed);
         // The dashboard's per-setting panels: parameter averaging is its own setting, not "none".
         String layers = run.config().fusion().label();
         Timer.builder(Metrics.FUSION_DURATION).tag(Metrics.TAG_LAYERS, layers).publishPercentileHistogram()
