@@ -62,7 +62,11 @@ public final class DistributedBenchCommand implements Callable<Integer> {
     int repeats = 3;
 
     /** One timed pair. */
-    private record Pair(double simSeconds, double simRest, double distSeconds, WallSplit split, boolean same) {
+    private record Pair(double simSeconds, double distSeconds, WallSplit split, boolean same) {
+    }
+
+    /** A services run: its log, its wall time from the submission, and the submission's epoch millis. */
+    private record Timed(RunClient.RunLog log, double seconds, long submittedMillis) {
     }
 
     @Override
@@ -105,7 +109,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
             client.ensureTopics();
             for (ExperimentConfig w : warm) {
                 long t = System.nanoTime();
-                servicesRun(client, w, RunIds.newRunId("warmup", w.schedule().seed(), Clock.systemUTC()), new long[2], e -> { });
+                servicesRun(client, w, RunIds.newRunId("warmup", w.schedule().seed(), Clock.systemUTC()), (e, s) -> { });
                 o.printf(Locale.ROOT, "  services warm-up (seed %d): %.1f s%n", w.schedule().seed(), (System.nanoTime() - t) / 1e9);
             }
             List<Pair> pairs = new ArrayList<>();
@@ -117,12 +121,11 @@ public final class DistributedBenchCommand implements Callable<Integer> {
                 double simEval = sim.stream().mapToDouble(RoundSummary::evalSeconds).sum();
 
                 String id = RunIds.newRunId("bench", c.schedule().seed(), Clock.systemUTC());
-                long[] submitted = new long[2]; // nanos, epoch millis: set when the run is submitted
-                RunClient.RunLog log = servicesRun(client, c, id, submitted, e -> o.printf(Locale.ROOT,
-                        "  services round %d: acc %.2f %%  %.1f s%n", e.round(), e.accMean(),
-                        (System.nanoTime() - submitted[0]) / 1e9));
-                long submittedMillis = submitted[1];
-                double distSeconds = (log.finishedNanos() - submitted[0]) / 1e9;
+                Timed run = servicesRun(client, c, id, (e, s) -> o.printf(Locale.ROOT,
+                        "  services round %d: acc %.2f %%  %.1f s%n", e.round(), e.accMean(), s));
+                RunClient.RunLog log = run.log();
+                long submittedMillis = run.submittedMillis();
+                double distSeconds = run.seconds();
                 Path timeline = dir.resolve("timeline-" + k + ".csv");
                 Files.writeString(timeline, timelineCsv(log, submittedMillis));
                 WallSplit split = split(log, submittedMillis, distSeconds);
@@ -150,7 +153,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
                         + " evaluation %.1f s%n", train, fusion, eval);
                 o.printf(Locale.ROOT, "ratio services / simulator: %.3f; identical rounds.csv: %s; steps on the clock: %s%n%n",
                         distSeconds / simSeconds, same, timeline);
-                pairs.add(new Pair(simSeconds, simRest, distSeconds, split, same));
+                pairs.add(new Pair(simSeconds, distSeconds, split, same));
             }
             double simTotal = pairs.stream().mapToDouble(Pair::simSeconds).sum();
             double distTotal = pairs.stream().mapToDouble(Pair::distSeconds).sum();
@@ -166,16 +169,18 @@ public final class DistributedBenchCommand implements Callable<Integer> {
     }
 
     /**
-     * A run on the services, from its submission to its last round's evaluation; {@code submitted} gets
-     * the submission's nanoTime and epoch millis (after the follower subscribed: not the services' time).
+     * A run on the services, timed from its submission (after the follower subscribed: not the
+     * services' time) to its last round's evaluation; {@code onRound} gets each round and its seconds.
      */
-    private RunClient.RunLog servicesRun(RunClient client, ExperimentConfig c, String id, long[] submitted,
-            java.util.function.Consumer<RoundEvaluated> onRound) throws Exception {
+    private Timed servicesRun(RunClient client, ExperimentConfig c, String id,
+            java.util.function.BiConsumer<RoundEvaluated, Double> onRound) throws Exception {
         try (RunClient.Follower f = client.follow(id)) {
-            submitted[0] = System.nanoTime();
-            submitted[1] = System.currentTimeMillis();
+            long nanos = System.nanoTime();
+            long millis = System.currentTimeMillis();
             client.publish(RunStarted.of(id, LocalDeployment.offerData(c, deployment.stateDir()), Instant.now()));
-            return f.await(c.schedule().rounds(), deployment.timeout(), onRound, m -> { });
+            RunClient.RunLog log = f.await(c.schedule().rounds(), deployment.timeout(),
+                    e -> onRound.accept(e, (System.nanoTime() - nanos) / 1e9), m -> { });
+            return new Timed(log, (log.finishedNanos() - nanos) / 1e9, millis);
         }
     }
 

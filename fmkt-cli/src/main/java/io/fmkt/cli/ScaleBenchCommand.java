@@ -79,7 +79,6 @@ public final class ScaleBenchCommand implements Callable<Integer> {
     @Mixin
     DeploymentOptions deployment;
 
-    /** One round's figures. */
     /**
      * When each round was complete, seconds from the submission (index 0: the last initial model): its
      * last outcome, or the completion of the round before if that came later. Round 1's pairs start
@@ -101,6 +100,7 @@ public final class ScaleBenchCommand implements Callable<Integer> {
         return at;
     }
 
+    /** One round's figures. */
     record Round(int n, int round, double wallSeconds, double evalSeconds, long modelsEvaluated, long s3Bytes,
             long kafkaMessages) {
     }

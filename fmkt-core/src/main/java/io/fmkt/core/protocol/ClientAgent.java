@@ -37,6 +37,8 @@ import java.util.function.Consumer;
  * per process anyway).
  */
 public final class ClientAgent {
+    /** How many rounds beyond the first incomplete one a pair may act in (see {@link #advance}). */
+    private static final int AHEAD = 1;
     private final String runId;
     private final ExperimentConfig config;
     private final SortedSet<Integer> hosted;
@@ -110,9 +112,9 @@ public final class ClientAgent {
         return out;
     }
 
-    /** The first of rounds 1 and 2 that {@code client} takes part in; the last round if neither. */
+    /** The first early round ({@link #lastEarlyRound}) that {@code client} takes part in; else the last round. */
     private int earlyRoundOf(int client) {
-        for (int r = 1; r <= Math.min(2, config.schedule().rounds()); r++) {
+        for (int r = 1; r <= lastEarlyRound(); r++) {
             for (PeerPair p : ledger.schedule(r)) {
                 if (p.receiver() == client || p.updater() == client) {
                     return r;
@@ -130,10 +132,15 @@ public final class ClientAgent {
         return order;
     }
 
-    /** The clients of the rounds that can act before round 0 is complete (1 and the one ahead), pair by pair. */
+    /** The rounds that can act before round 0 is complete: round 1 and those {@link #AHEAD} of it. */
+    private int lastEarlyRound() {
+        return Math.min(1 + AHEAD, config.schedule().rounds());
+    }
+
+    /** The clients of the rounds that can act before round 0 is complete, pair by pair. */
     private List<Integer> earlyPairsFirst() {
         Set<Integer> order = new java.util.LinkedHashSet<>();
-        for (int r = 1; r <= Math.min(2, config.schedule().rounds()); r++) {
+        for (int r = 1; r <= lastEarlyRound(); r++) {
             for (PeerPair p : ledger.schedule(r)) {
                 order.add(p.receiver());
                 order.add(p.updater());
@@ -231,7 +238,7 @@ public final class ClientAgent {
             }
             moved = false;
             List<WireMessage> step = new ArrayList<>();
-            for (int r = first; r <= Math.min(first + 1, upTo); r++) {
+            for (int r = first; r <= Math.min(first + AHEAD, upTo); r++) {
                 for (PeerPair p : ledger.schedule(r)) {
                     moved |= act(r, p, train, now, step);
                 }
