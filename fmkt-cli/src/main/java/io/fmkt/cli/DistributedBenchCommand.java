@@ -186,8 +186,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
 
     /**
      * Every message of the run on one clock, seconds from the submission: when it was logged and, for
-     * a training or a fusion, when its compute began (its own timer before that). For reading where a
-     * run waits.
+     * a training or a fusion, when its compute ran. For reading where a run waits.
      */
     static String timelineCsv(RunClient.RunLog log, long submittedMillis) {
         record Row(double logged, String line) {
@@ -195,28 +194,28 @@ public final class DistributedBenchCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         for (ModelPublished m : log.models()) {
             double t = log.secondsAfter(submittedMillis, m);
-            String from = m.role() == ModelPublished.Role.UPDATER ? fmt(t - m.trainSeconds()) : "";
+            String span = m.role() == ModelPublished.Role.UPDATER ? fmt(trainSpan(log, submittedMillis, m)) : ",";
             rows.add(new Row(t, String.join(",", "model-" + m.role().name().toLowerCase(Locale.ROOT),
-                    Integer.toString(m.round()), Integer.toString(m.client()), from, fmt(t))));
+                    Integer.toString(m.round()), Integer.toString(m.client()), span, fmt(t))));
         }
         for (WireMessage m : log.outcomes()) {
             double t = log.secondsAfter(submittedMillis, m);
             if (m instanceof FusionCompleted f) {
                 rows.add(new Row(t, String.join(",", "fusion", Integer.toString(f.round()), Integer.toString(f.receiver()),
-                        fmt(t - f.seconds()), fmt(t))));
+                        fmt(fusionSpan(log, submittedMillis, f)), fmt(t))));
             } else if (m instanceof PairSkipped k) {
                 rows.add(new Row(t, String.join(",", "skipped", Integer.toString(k.round()), Integer.toString(k.receiver()),
-                        "", fmt(t))));
+                        ",", fmt(t))));
             }
         }
         for (RoundEvaluated e : log.rounds()) {
             if (log.loggedAtMillis().containsKey(e)) {
                 double t = log.secondsAfter(submittedMillis, e);
-                rows.add(new Row(t, String.join(",", "evaluated", Integer.toString(e.round()), "", "", fmt(t))));
+                rows.add(new Row(t, String.join(",", "evaluated", Integer.toString(e.round()), "", ",", fmt(t))));
             }
         }
         rows.sort(java.util.Comparator.comparingDouble(Row::logged));
-        StringBuilder b = new StringBuilder("event,round,client,compute_from_s,logged_s\n");
+        StringBuilder b = new StringBuilder("event,round,client,compute_from_s,compute_to_s,logged_s\n");
         rows.forEach(r -> b.append(r.line()).append('\n'));
         return b.toString();
     }
@@ -225,22 +224,47 @@ public final class DistributedBenchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.3f", seconds);
     }
 
-    /** The services' wall time by instant, from each step's duration and the time its message was logged. */
+    private static String fmt(WallSplit.Span s) {
+        return fmt(s.from()) + "," + fmt(s.to());
+    }
+
+    /**
+     * When a step computed, in seconds after the submission: from the start its service clocked,
+     * for its own duration; for a message of a build that did not clock it, the duration up to the
+     * moment the message was logged (which counts the step's uploads as compute).
+     */
+    private static WallSplit.Span span(RunClient.RunLog log, long submittedMillis, WireMessage m, Long startedAt,
+            double seconds) {
+        if (startedAt == null) {
+            double at = log.secondsAfter(submittedMillis, m);
+            return new WallSplit.Span(at - seconds, at);
+        }
+        double from = (startedAt - submittedMillis) / 1e3;
+        return new WallSplit.Span(from, from + seconds);
+    }
+
+    static WallSplit.Span trainSpan(RunClient.RunLog log, long submittedMillis, ModelPublished m) {
+        return span(log, submittedMillis, m, m.startedAtMillis(), m.trainSeconds());
+    }
+
+    static WallSplit.Span fusionSpan(RunClient.RunLog log, long submittedMillis, FusionCompleted f) {
+        return span(log, submittedMillis, f, f.startedAtMillis(), f.seconds());
+    }
+
+    /** The services' wall time by instant, from each step's clocked compute ({@link #span}). */
     static WallSplit split(RunClient.RunLog log, long submittedMillis, double wallSeconds) {
         List<WallSplit.Span> training = new ArrayList<>();
         List<WallSplit.Span> fusion = new ArrayList<>();
         double lastOutcome = 0;
         for (ModelPublished m : log.models()) {
             if (m.role() == ModelPublished.Role.UPDATER) {
-                double at = log.secondsAfter(submittedMillis, m);
-                training.add(new WallSplit.Span(at - m.trainSeconds(), at));
+                training.add(trainSpan(log, submittedMillis, m));
             }
         }
         for (WireMessage m : log.outcomes()) {
-            double at = log.secondsAfter(submittedMillis, m);
-            lastOutcome = Math.max(lastOutcome, at);
+            lastOutcome = Math.max(lastOutcome, log.secondsAfter(submittedMillis, m));
             if (m instanceof FusionCompleted f) {
-                fusion.add(new WallSplit.Span(at - f.seconds(), at));
+                fusion.add(fusionSpan(log, submittedMillis, f));
             }
         }
         return WallSplit.of(wallSeconds, training, fusion, lastOutcome);

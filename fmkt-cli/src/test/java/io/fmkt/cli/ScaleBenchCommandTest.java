@@ -61,6 +61,20 @@ class ScaleBenchCommandTest {
     }
 
     @Test
+    void whatRoundOnesWindowScoredBeyondItsNModelsCountsInTheLaterRounds() {
+        // N = 512: round 2 acted inside round 1 (its 8 models scored there: 520), round 3 alone.
+        List<ScaleBenchCommand.Round> rounds = List.of(
+                new ScaleBenchCommand.Round(512, 1, 32, 125, 520, 1000, 530),
+                new ScaleBenchCommand.Round(512, 2, 0, 0.1, 0, 10, 13),
+                new ScaleBenchCommand.Round(512, 3, 4, 1.9, 8, 10, 13));
+        double[] e = ScaleBenchCommand.steadyEvaluation(rounds, 512);
+        assertThat(e[1]).isEqualTo(8.0); // (0 + 8 + 8 ahead) / 2 rounds
+        assertThat(e[0]).isCloseTo((2.0 + 8 * 2.0 / 8) / 2, org.assertj.core.api.Assertions.within(1e-9));
+        // windows alone would say 4 models and 1.0 s a round: half of what a round scores
+        assertThat(ScaleBenchCommand.steady(rounds, 512, r -> r.modelsEvaluated())).isEqualTo(4.0);
+    }
+
+    @Test
     void aRoundIsCompleteAtItsLastOutcomeOrThePreviousRoundsCompletionAndRoundOneAtTheLastInitialModel() {
         String run = "scale-rounds";
         io.fmkt.core.wire.BlobRef ref = new io.fmkt.core.wire.BlobRef("runs/" + run + "/models/" + "a".repeat(64)

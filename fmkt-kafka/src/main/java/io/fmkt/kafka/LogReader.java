@@ -42,6 +42,9 @@ public final class LogReader implements EventLog, AutoCloseable {
         p.putAll(kafka);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 << 20));
+        // It reads up to end offsets it already knows, never waits for new records: a fetch the broker
+        // holds for them would only hold up the next read with the same reader (one fetch per broker).
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 

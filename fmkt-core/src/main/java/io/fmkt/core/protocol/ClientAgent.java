@@ -286,12 +286,13 @@ public final class ClientAgent {
         int u = p.updater();
         try (NDManager m = NDManager.newBaseManager();
              ResNetModel model = store.loadModel(ledger.current(u, round - 1).weights(), m, config.width(), 10)) {
+            long from = System.currentTimeMillis();
             TrainResult r = RoundSteps.localUpdate(config, round, u, model, data.shards().of(u));
             if (!r.ok()) {
                 return PairSkipped.of(runId, round, p, "updater failed: " + r.failure());
             }
             ModelStore.Stored s = store.putModel(runId, model, () -> FeatureSnapshot.capture(model, data.probe()));
-            return ModelPublished.trained(runId, round, u, s.weights(), s.features(), config.width(), 10, r);
+            return ModelPublished.trained(runId, round, u, s.weights(), s.features(), config.width(), 10, r, from);
         }
     }
 

@@ -2,8 +2,6 @@ package io.fmkt.core.protocol;
 
 import ai.djl.ndarray.NDManager;
 import io.fmkt.core.codec.FeatureSnapshot;
-import io.fmkt.core.codec.FeatureSnapshotCodec;
-import io.fmkt.core.codec.WeightCodec;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.config.ExperimentConfig;
 import io.fmkt.core.config.KeepPolicy;
@@ -21,8 +19,9 @@ import io.fmkt.core.wire.FusionRequested;
  *
  * <p>In three phases, so that a service can fetch the next pair's models and store the last pair's
  * while this one computes: {@link #fetch} (I/O, digests, decoding: plain copies into tensors, on any
- * thread) and {@link #store} (uploads), around {@link #fuse(Inputs, ExperimentConfig, ExperimentData)},
- * the model work (one thread in a process, with DJL).
+ * thread) and {@link #store} (the kept model's feature snapshot, a forward pass with grad mode off,
+ * encoding and uploads, on any thread, before the inputs close), around
+ * {@link #fuse(Inputs, ExperimentConfig, ExperimentData)}, the training (one thread in a process, with DJL).
  */
 public final class FusionWorker {
     private final ModelStore store;
@@ -36,8 +35,11 @@ public final class FusionWorker {
         }
     }
 
-    /** A fusion's result and, when it succeeded, the kept model and its feature snapshot, encoded. */
-    public record Fused(FusionRequested request, FusionResult result, byte[] weights, byte[] features) {
+    /**
+     * A fusion's result, when it began (epoch milliseconds), and, when it succeeded, the kept model
+     * (one of the inputs' models: store it before they close).
+     */
+    public record Fused(FusionRequested request, FusionResult result, long startedAtMillis, ResNetModel kept) {
     }
 
     public FusionWorker(ModelStore store) {
@@ -46,11 +48,9 @@ public final class FusionWorker {
 
     /** All three phases in one call. */
     public FusionCompleted fuse(FusionRequested req, ExperimentConfig config, ExperimentData data) {
-        Fused f;
         try (Inputs in = fetch(req, config)) {
-            f = fuse(in, config, data);
+            return store(fuse(in, config, data), data);
         }
-        return store(f);
     }
 
     public Inputs fetch(FusionRequested req, ExperimentConfig config) {
@@ -58,8 +58,9 @@ public final class FusionWorker {
             throw new IllegalArgumentException("pair " + req.updater() + "->" + req.receiver() + " names a client"
                     + " outside 0.." + (config.data().clients() - 1) + " of run " + req.runId());
         }
-        byte[] own = store.fetch(req.own());
-        byte[] received = store.fetch(req.received());
+        byte[][] both = store.fetchBoth(req.own(), req.received());
+        byte[] own = both[0];
+        byte[] received = both[1];
         NDManager m = NDManager.newBaseManager();
         try {
             return new Inputs(req, m, store.decodeModel(own, m, config.width(), 10),
@@ -73,22 +74,23 @@ public final class FusionWorker {
     public Fused fuse(Inputs in, ExperimentConfig config, ExperimentData data) {
         FusionRequested req = in.request();
         Fusion fusion = Fusion.of(config);
+        long from = System.currentTimeMillis();
         FusionResult r = RoundSteps.fuse(config, fusion, req.round(), req.receiver(), in.own(), in.received(),
                 data.shards().of(req.receiver()));
         if (!r.ok()) {
-            return new Fused(req, r, null, null);
+            return new Fused(req, r, from, null);
         }
-        ResNetModel kept = r.kept() == KeepPolicy.OWN ? in.own() : in.received();
-        return new Fused(req, r, WeightCodec.encode(kept),
-                FeatureSnapshotCodec.encode(FeatureSnapshot.capture(kept, data.probe())));
+        return new Fused(req, r, from, r.kept() == KeepPolicy.OWN ? in.own() : in.received());
     }
 
-    public FusionCompleted store(Fused f) {
+    /** The kept model's weights and feature snapshot stored, and the announcement of the outcome. */
+    public FusionCompleted store(Fused f, ExperimentData data) {
         FusionRequested req = f.request();
-        if (f.weights() == null) {
-            return FusionCompleted.of(req.runId(), req.round(), req.pair(), f.result(), null, null);
+        if (f.kept() == null) {
+            return FusionCompleted.of(req.runId(), req.round(), req.pair(), f.result(), null, null, f.startedAtMillis());
         }
-        ModelStore.Stored s = store.putEncodedModel(req.runId(), f.weights(), f.features());
-        return FusionCompleted.of(req.runId(), req.round(), req.pair(), f.result(), s.weights(), s.features());
+        ModelStore.Stored s = store.putModel(req.runId(), f.kept(), () -> FeatureSnapshot.capture(f.kept(), data.probe()));
+        return FusionCompleted.of(req.runId(), req.round(), req.pair(), f.result(), s.weights(), s.features(),
+                f.startedAtMillis());
     }
 }

@@ -17,10 +17,14 @@ import io.fmkt.core.train.FusionResult;
  *                   policy is {@code best}, else null
  * @param images     images processed, counting both models
  * @param failure    null on success; otherwise the step and values that went non-finite
+ * @param startedAtMillis when the fusion's compute began, epoch milliseconds on the fusion worker's
+ *                   clock (with {@code seconds}, where a run spent its time); null when not clocked,
+ *                   or from an older build
  */
 public record FusionCompleted(String runId, int round, int updater, int receiver, Status status, Kept kept,
         @Nullable BlobRef fused, @Nullable BlobRef features, FusionLosses losses, @Nullable double[] holdoutAcc,
-        int steps, long images, double seconds, @Nullable String failure) implements RoundMessage {
+        int steps, long images, double seconds, @Nullable String failure, @Nullable Long startedAtMillis)
+        implements RoundMessage {
 
     public enum Status {
         @JsonProperty("fused") FUSED,
@@ -56,6 +60,9 @@ public record FusionCompleted(String runId, int round, int updater, int receiver
         Checks.atLeast("steps", steps, 0);
         Checks.atLeast("images", images, 0L);
         Checks.finiteNonNegative("seconds", seconds);
+        if (startedAtMillis != null) {
+            Checks.atLeast("startedAtMillis", startedAtMillis, 0L);
+        }
         if (holdoutAcc != null) {
             holdoutAcc = holdoutAcc.clone();
             if (holdoutAcc.length != 2) {
@@ -82,14 +89,15 @@ public record FusionCompleted(String runId, int round, int updater, int receiver
 
     /**
      * The announcement of {@code result} for {@code pair}. {@code fused} (and {@code features}) must be
-     * null when the fusion failed and name the kept model when it succeeded.
+     * null when the fusion failed and name the kept model when it succeeded; {@code startedAtMillis} is
+     * when the fusion began (null: not clocked).
      */
     public static FusionCompleted of(String runId, int round, PeerPair pair, FusionResult result, BlobRef fused,
-            BlobRef features) {
+            BlobRef features, Long startedAtMillis) {
         boolean ok = result.ok();
         return new FusionCompleted(runId, round, pair.updater(), pair.receiver(), ok ? Status.FUSED : Status.FAILED,
                 ok ? Kept.of(result.kept()) : Kept.OWN, fused, features, result.losses(), result.holdoutAcc(),
-                result.steps(), result.images(), result.seconds(), result.failure());
+                result.steps(), result.images(), result.seconds(), result.failure(), startedAtMillis);
     }
 
     public boolean ok() {

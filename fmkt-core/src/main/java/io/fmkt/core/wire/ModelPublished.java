@@ -15,10 +15,13 @@ import io.fmkt.core.train.TrainResult;
  * @param trainLoss    mean local training loss for {@code updater}; NaN when no training happened
  * @param trainImages  images seen in local training (0 when none)
  * @param trainSeconds wall time of local training (0 when none)
+ * @param startedAtMillis when local training began, epoch milliseconds on the client's clock (with
+ *                     {@code trainSeconds}, where a run spent its time); null when none, or from
+ *                     an older build
  */
 public record ModelPublished(String runId, int round, int client, Role role, BlobRef weights,
         @Nullable BlobRef features, int width, int classes, double trainLoss, long trainImages,
-        double trainSeconds) implements RoundMessage {
+        double trainSeconds, @Nullable Long startedAtMillis) implements RoundMessage {
 
     /** Why the model exists. Unknown roles fail to decode: a consumer must not guess what one means. */
     public enum Role {
@@ -37,6 +40,9 @@ public record ModelPublished(String runId, int round, int client, Role role, Blo
         Checks.atLeast("classes", classes, 2);
         Checks.atLeast("trainImages", trainImages, 0L);
         Checks.finiteNonNegative("trainSeconds", trainSeconds);
+        if (startedAtMillis != null) {
+            Checks.atLeast("startedAtMillis", startedAtMillis, 0L);
+        }
         if (role == Role.INITIAL && round != 0) {
             throw WireException.invalid("round", "an initial model belongs to round 0, got " + round);
         }
@@ -53,17 +59,20 @@ public record ModelPublished(String runId, int round, int client, Role role, Blo
     /** A client's initial model (round 0, no training). */
     public static ModelPublished initial(String runId, int client, BlobRef weights, BlobRef features, int width,
             int classes) {
-        return new ModelPublished(runId, 0, client, Role.INITIAL, weights, features, width, classes, Double.NaN, 0, 0);
+        return new ModelPublished(runId, 0, client, Role.INITIAL, weights, features, width, classes, Double.NaN, 0, 0, null);
     }
 
-    /** An updater's locally trained model; {@code result} must be {@link TrainResult#ok() ok}. */
+    /**
+     * An updater's locally trained model; {@code result} must be {@link TrainResult#ok() ok}, and
+     * {@code startedAtMillis} is when it began (null: not clocked).
+     */
     public static ModelPublished trained(String runId, int round, int client, BlobRef weights, BlobRef features,
-            int width, int classes, TrainResult result) {
+            int width, int classes, TrainResult result, Long startedAtMillis) {
         if (!result.ok()) {
             throw WireException.invalid("trainResult", "a failed update is never published: " + result.failure());
         }
         return new ModelPublished(runId, round, client, Role.UPDATER, weights, features, width, classes,
-                result.meanLoss(), result.images(), result.seconds());
+                result.meanLoss(), result.images(), result.seconds(), startedAtMillis);
     }
 
     @Override

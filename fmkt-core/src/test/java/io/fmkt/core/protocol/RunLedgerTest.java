@@ -43,7 +43,7 @@ class RunLedgerTest {
         assertThat(ledger.settled(2, 1)).as("round 1's receiver before its outcome").isFalse();
 
         ledger.record(ModelPublished.trained("run-ledger", 1, 0, blob(10), null, 2, 10,
-                new TrainResult(1, 32, 2.0, 2.0, 0.1, null)));
+                new TrainResult(1, 32, 2.0, 2.0, 0.1, null), null));
         assertThat(ledger.settled(0, 1)).as("the updater's model is in: the fusion's outcome does not change it").isTrue();
         assertThat(ledger.settled(0, 2)).as("round 2's updater too").isFalse();
         assertThat(ledger.settled(2, 1)).isFalse();

@@ -75,7 +75,7 @@ class RunResultTest {
         for (Scheduled s : scheduled(sim)) {
             PairOutcome p = s.pair();
             FusionCompleted f = FusionCompleted.of(RUN, s.round(), new PeerPair(p.updater(), p.receiver()), p.fusion(),
-                    p.fusion().ok() ? BLOB : null, null);
+                    p.fusion().ok() ? BLOB : null, null, null);
             out.add(f);
             out.add(f);
         }
@@ -85,7 +85,7 @@ class RunResultTest {
 
     private static List<ModelPublished> updates(RunResult sim) {
         return scheduled(sim).stream().map(s -> ModelPublished.trained(RUN, s.round(), s.pair().updater(), BLOB, null,
-                2, 10, s.pair().local())).toList();
+                2, 10, s.pair().local(), null)).toList();
     }
 
     private record Scheduled(int round, PairOutcome pair) {

@@ -38,22 +38,23 @@ class RecordsTest {
         FusionResult ok = new FusionResult(KeepPolicy.OWN, 10, 640, 1.5,
                 new FusionLosses(2.0, 1.0, 2.1, 1.1, 0.9, 0.2, new double[] {0.3}, new double[] {0.1}),
                 new double[] {55, 50}, null);
-        FusionCompleted c = FusionCompleted.of(RUN, 4, new PeerPair(1, 2), ok, Samples.blob("f", SHA), null);
+        FusionCompleted c = FusionCompleted.of(RUN, 4, new PeerPair(1, 2), ok, Samples.blob("f", SHA), null, 1_764_500_000_000L);
         assertThat(c.ok()).isTrue();
         assertThat(c.kept()).isEqualTo(FusionCompleted.Kept.OWN);
         assertThat(c.pair()).isEqualTo(new PeerPair(1, 2));
         assertThat(c.losses().fmLast()).containsExactly(0.1);
         assertThat(c.holdoutAcc()).containsExactly(55, 50);
+        assertThat(c.startedAtMillis()).isEqualTo(1_764_500_000_000L);
 
         // A failed fusion under keep=best: the receiver keeps its previous model, nothing is published.
         FusionResult failed = new FusionResult(KeepPolicy.BEST, 3, 192, 0.2, new FusionLosses(Double.NaN,
                 Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, new double[] {0},
                 new double[] {Double.NaN}), null, "non-finite fusion loss at epoch 0 step 3");
-        FusionCompleted f = FusionCompleted.of(RUN, 4, new PeerPair(1, 2), failed, null, null);
+        FusionCompleted f = FusionCompleted.of(RUN, 4, new PeerPair(1, 2), failed, null, null, null);
         assertThat(f.status()).isEqualTo(FusionCompleted.Status.FAILED);
         assertThat(f.kept()).isEqualTo(FusionCompleted.Kept.OWN);
         assertThat(f.failure()).contains("step 3");
-        assertThatThrownBy(() -> FusionCompleted.of(RUN, 4, new PeerPair(1, 2), ok, null, null))
+        assertThatThrownBy(() -> FusionCompleted.of(RUN, 4, new PeerPair(1, 2), ok, null, null, null))
                 .hasMessage("required field 'fused' is null");
     }
 
@@ -70,14 +71,16 @@ class RecordsTest {
         assertThat(init.round()).isZero();
         assertThat(init.trainLoss()).isNaN();
         ModelPublished trained = ModelPublished.trained(RUN, 2, 1, Samples.blob("w", SHA), null, 16, 10,
-                new TrainResult(5, 320, 1.9, 2.2, 0.8, null));
+                new TrainResult(5, 320, 1.9, 2.2, 0.8, null), 1_764_500_000_000L);
         assertThat(trained.role()).isEqualTo(ModelPublished.Role.UPDATER);
+        assertThat(trained.startedAtMillis()).isEqualTo(1_764_500_000_000L);
+        assertThat(init.startedAtMillis()).as("an initial model is not trained").isNull();
         assertThat(trained.trainImages()).isEqualTo(320);
         assertThatThrownBy(() -> ModelPublished.trained(RUN, 2, 1, Samples.blob("w", SHA), null, 16, 10,
-                new TrainResult(5, 320, Double.NaN, Double.NaN, 0.8, "non-finite loss at step 5")))
+                new TrainResult(5, 320, Double.NaN, Double.NaN, 0.8, "non-finite loss at step 5"), null))
                 .hasMessageContaining("a failed update is never published: non-finite loss at step 5");
         assertThatThrownBy(() -> new ModelPublished(RUN, 3, 0, ModelPublished.Role.INITIAL, Samples.blob("w", SHA),
-                null, 16, 10, Double.NaN, 0, 0)).hasMessage("invalid round: an initial model belongs to round 0, got 3");
+                null, 16, 10, Double.NaN, 0, 0, null)).hasMessage("invalid round: an initial model belongs to round 0, got 3");
     }
 
     @Test

@@ -100,6 +100,21 @@ class WireCodecRoundTripTest {
     }
 
     @Test
+    void aStepFromABuildThatDidNotClockItsStartReadsWithoutOne() throws Exception {
+        ObjectNode model = (ObjectNode) PLAIN.readTree(codec.encode(Samples.modelPublished()));
+        ObjectNode fusion = (ObjectNode) PLAIN.readTree(codec.encode(Samples.fusionCompleted()));
+        assertThat(model.get("startedAtMillis").asLong()).isEqualTo(1_764_500_000_123L);
+        model.remove("startedAtMillis");
+        fusion.remove("startedAtMillis");
+        ModelPublished m = codec.decode(PLAIN.writeValueAsBytes(model), ModelPublished.class);
+        FusionCompleted f = codec.decode(PLAIN.writeValueAsBytes(fusion), FusionCompleted.class);
+        assertThat(m.startedAtMillis()).isNull();
+        assertThat(m.trainSeconds()).isEqualTo(Samples.modelPublished().trainSeconds());
+        assertThat(f.startedAtMillis()).isNull();
+        assertThat(f.seconds()).isEqualTo(Samples.fusionCompleted().seconds());
+    }
+
+    @Test
     void nonFiniteLossesTravelAsStrings() {
         String text = new String(codec.encode(Samples.fusionFailed()), StandardCharsets.UTF_8);
         assertThat(text).contains("\"lossALast\":\"NaN\"", "\"lossBLast\":\"Infinity\"", "\"ce\":\"-Infinity\"",

@@ -72,7 +72,10 @@ final class ClientHosting {
         return slots.stream().mapToInt(s -> clientsOf(s, run).size()).sum();
     }
 
-    /** Takes up {@code run} with what the log held when it came (unless parked: the assignment will). */
+    /**
+     * Takes up {@code run} with what the log held when it came ({@code logged}; null: reads it now),
+     * unless parked: the assignment will.
+     */
     void takeUp(RunStarted run, List<RoundMessage> logged) {
         if (taken.containsKey(run.runId())) {
             return;
@@ -195,6 +198,12 @@ final class ClientHosting {
         } finally {
             busy.remove(agent);
         }
+    }
+
+    /** Forgets {@code runId}'s agents: a later {@link #takeUp} makes them again from the log. */
+    void drop(String runId) {
+        agents.remove(runId);
+        taken.remove(runId);
     }
 
     /** A rebalance starts: this instance stops acting for any slot. */

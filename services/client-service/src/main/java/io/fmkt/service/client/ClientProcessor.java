@@ -21,12 +21,18 @@ import io.fmkt.service.common.Runs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -37,6 +43,12 @@ import org.jboss.logging.Logger;
  * Turns the log into calls on the hosted {@link ClientAgent}s ({@link ClientHosting}; fmkt-core holds
  * the protocol) and publishes what they decide: models on fmkt.models, fusion requests on fmkt.pairs,
  * skips on fmkt.fused. All agent work runs on the service's single DJL thread.
+ *
+ * <p>Models are stored behind the agents ({@link ModelStore#writeBehind}): the DJL thread goes on to
+ * the next model while the last one uploads, and one publisher thread sends the messages in the order
+ * the agents made them, each once the objects it names are stored. A message whose upload or send
+ * failed stays back, and the run's agents here are made again from the log a little later
+ * ({@link #retake}): the log lacks that message, so they redo it.
  */
 @ApplicationScoped
 public class ClientProcessor {
@@ -52,18 +64,28 @@ public class ClientProcessor {
     @Inject RunHistory history;
     @Inject MeterRegistry registry;
     @Inject Admission admission;
-    @Inject @Channel("models") Emitter<byte[]> models;
+    @Inject @Channel("models") Emitter<byte[]> modelsOut;
     @Inject @Channel("pairs") Emitter<byte[]> pairs;
     @Inject @Channel("skips") Emitter<byte[]> skips;
 
+    /** How long after a failed upload or send the run is taken up again from the log. */
+    static final java.time.Duration RETAKE_AFTER = java.time.Duration.ofSeconds(2);
+    private final ExecutorService publisher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fmkt-publish");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Set<String> retaking = ConcurrentHashMap.newKeySet(); // runs to take up again, soon
     private ClientHosting hosting;
+    private ModelStore models;
 
     @PostConstruct
     void init() {
+        models = ModelStore.writeBehind(store);
         hosting = new ClientHosting(settings, new ClientHosting.Agents() {
             @Override
             public ClientAgent create(RunStarted run, Set<Integer> clients, List<RoundMessage> logged) {
-                ClientAgent agent = new ClientAgent(run.runId(), run.config(), clients, new ModelStore(store),
+                ClientAgent agent = new ClientAgent(run.runId(), run.config(), clients, models,
                         runs.data(run), settings.deadline());
                 agent.recover(logged);
                 return agent;
@@ -136,6 +158,24 @@ public class ClientProcessor {
      */
     void park() {
         worker.run(hosting::park);
+        drain();
+    }
+
+    /** Returns once everything queued for publication so far is sent (or dropped after a failure). */
+    void drain() {
+        try {
+            publisher.submit(() -> { }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        publisher.shutdown(); // what is queued still goes out
+        publisher.awaitTermination(10, TimeUnit.SECONDS);
     }
 
     /** Group mode, when a rebalance ends: hosts the clients of the {@code owned} slots of {@code count}. */
@@ -152,12 +192,53 @@ public class ClientProcessor {
         return hosting.hosted(runId);
     }
 
+    /** Queues the agents' messages; they go out in this order, each once its objects are stored. */
     private void publish(List<WireMessage> out) {
+        if (out.isEmpty()) {
+            return;
+        }
+        CompletableFuture<Void> stored = models.whenNamedStored(out);
+        publisher.execute(() -> send(out, stored));
+    }
+
+    private void send(List<WireMessage> out, CompletableFuture<Void> stored) {
+        try {
+            stored.join();
+            outbox.sendAll(m -> m instanceof FusionRequested ? pairs : m instanceof PairSkipped ? skips : modelsOut, out);
+        } catch (RuntimeException e) {
+            Throwable why = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            out.stream().map(WireMessage::runId).distinct().map(runs::find).filter(java.util.Objects::nonNull)
+                    .forEach(run -> retake(run, why));
+            return;
+        }
         for (WireMessage m : out) {
             if (m instanceof ModelPublished mp && mp.role() == ModelPublished.Role.UPDATER) {
                 registry.counter(Metrics.TRAIN_IMAGES).increment(mp.trainImages());
             }
         }
-        outbox.sendAll(m -> m instanceof FusionRequested ? pairs : m instanceof PairSkipped ? skips : models, out);
+    }
+
+    /**
+     * A message of {@code run} could not be stored or sent, yet its agent moved on as if it had been:
+     * a little later, its agents here are made again from the log, which lacks that message, so they
+     * redo it (the same content: every step is a function of the logged models). What did go out is
+     * not redone, and a duplicate is taken in once.
+     */
+    private void retake(RunStarted run, Throwable why) {
+        if (!retaking.add(run.runId())) {
+            return; // one take-up covers every failure until it starts
+        }
+        LOG.errorf(why, "run %s: a message could not be stored or sent; its clients here are taken up again from the log"
+                + " in %d s", run.runId(), RETAKE_AFTER.toSeconds());
+        CompletableFuture.delayedExecutor(RETAKE_AFTER.toMillis(), TimeUnit.MILLISECONDS).execute(() ->
+                worker.submit("taking run " + run.runId() + " up again", () -> {
+                    retaking.remove(run.runId());
+                    hosting.drop(run.runId());
+                    try {
+                        hosting.takeUp(run, null); // the log is read here, so no event falls between read and take-up
+                    } catch (RuntimeException e) {
+                        retake(run, e);
+                    }
+                }));
     }
 }

@@ -31,6 +31,8 @@ public class RunHistory {
     @jakarta.inject.Inject
     Admission admission;
 
+    private LogReader reader; // one, kept open: a take-up's read costs round trips, not a new connection
+
     private java.util.Map<String, Object> kafka() {
         java.util.Map<String, Object> c = new java.util.HashMap<>(kafkaConfig);
         c.putIfAbsent("bootstrap.servers", "localhost:9092");
@@ -38,14 +40,37 @@ public class RunHistory {
     }
 
     /**
+     * Reads with the service's one reader (made on first use, and again after a read failed, so a
+     * broken connection is not kept); reads take turns, as a consumer serves one thread.
+     */
+    private synchronized <T> T read(java.util.function.Function<LogReader, T> read) {
+        if (reader == null) {
+            reader = new LogReader(kafka());
+        }
+        try {
+            return read.apply(reader);
+        } catch (RuntimeException e) {
+            reader.close();
+            reader = null;
+            throw e;
+        }
+    }
+
+    @jakarta.annotation.PreDestroy
+    synchronized void close() {
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+    }
+
+    /**
      * The run's RunStarted from the compacted runs topic, or null: how a restarted instance takes up
      * a run whose RunStarted it had already consumed before it lost its state.
      */
     public RunStarted runStarted(String runId) {
-        try (LogReader reader = new LogReader(kafka())) {
-            return reader.read(runId, List.of(io.fmkt.core.wire.Topics.RUNS), null).stream()
-                    .filter(m -> m instanceof RunStarted).map(m -> (RunStarted) m).findFirst().orElse(null);
-        }
+        return read(r -> r.read(runId, List.of(io.fmkt.core.wire.Topics.RUNS), null).stream()
+                .filter(m -> m instanceof RunStarted).map(m -> (RunStarted) m).findFirst().orElse(null));
     }
 
     /**
@@ -70,8 +95,8 @@ public class RunHistory {
 
     /** What the log holds about {@code runId}: its RunStarted, and its events from {@code since} (null: the start). */
     public io.fmkt.core.protocol.Replay.Log log(String runId, Instant since) {
-        try (LogReader reader = new LogReader(kafka())) {
-            return io.fmkt.core.protocol.Replay.Log.read(reader, runId, since);
+        try (LogReader own = new LogReader(kafka())) { // a whole run: long, so not in the take-ups' way
+            return io.fmkt.core.protocol.Replay.Log.read(own, runId, since);
         }
     }
 
@@ -82,9 +107,7 @@ public class RunHistory {
      */
     public List<RoundMessage> events(RunStarted run, Collection<String> topics) {
         Instant since = Instant.parse(run.createdAt()).minus(CLOCK_SKEW);
-        try (LogReader reader = new LogReader(kafka())) {
-            List<WireMessage> all = reader.read(run.runId(), topics, since);
-            return all.stream().filter(m -> m instanceof RoundMessage).map(m -> (RoundMessage) m).toList();
-        }
+        List<WireMessage> all = read(r -> r.read(run.runId(), topics, since));
+        return all.stream().filter(m -> m instanceof RoundMessage).map(m -> (RoundMessage) m).toList();
     }
 }

@@ -92,7 +92,7 @@ class EvalScaleTest {
                     // the updater's new model counts from its round; the skipped pair leaves the receiver as it was
                     log.add(ModelPublished.trained(run, r, p.updater(), weights(models, m, run, c, p.updater(), r),
                             features(models, m, run, c, data, p.updater(), r), c.width(), 10,
-                            new TrainResult(1, 40, 2.0, 2.0, 0.1, null)));
+                            new TrainResult(1, 40, 2.0, 2.0, 0.1, null), null));
                     log.add(PairSkipped.of(run, r, p, "deadline: test"));
                 }
             }

@@ -100,11 +100,13 @@ public class FusionProcessor {
     private void fuse(FusionRequested request) {
         RunStarted run = follower.runOf(request.runId(), this::learn);
         FusionWorker fusions = new FusionWorker(new ModelStore(store));
-        FusionWorker.Fused computed; // models fetched and decoded on this thread, fused on the DJL thread
+        // Models fetched and decoded on this thread, fused on the DJL thread; the kept one's snapshot
+        // taken and both stored on this thread again, while the DJL thread fuses the next pair.
+        FusionCompleted result;
         try (FusionWorker.Inputs inputs = fusions.fetch(request, run.config())) {
-            computed = worker.call(() -> fusions.fuse(inputs, run.config(), runs.data(run)));
+            FusionWorker.Fused computed = worker.call(() -> fusions.fuse(inputs, run.config(), runs.data(run)));
+            result = fusions.store(computed, runs.data(run));
         }
-        FusionCompleted result = fusions.store(computed);
         // The dashboard's per-setting panels: parameter averaging is its own setting, not "none".
         String layers = run.config().fusion().label();
         Timer.builder(Metrics.FUSION_DURATION).tag(Metrics.TAG_LAYERS, layers).publishPercentileHistogram()
