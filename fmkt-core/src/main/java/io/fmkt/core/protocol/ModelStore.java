@@ -1,6 +1,7 @@
 package io.fmkt.core.protocol;
 
 import ai.djl.ndarray.NDManager;
+import io.fmkt.core.codec.Digests;
 import io.fmkt.core.codec.FeatureSnapshot;
 import io.fmkt.core.codec.FeatureSnapshotCodec;
 import io.fmkt.core.codec.WeightCodec;
@@ -15,8 +16,8 @@ import io.fmkt.core.wire.FusionRequested;
 import io.fmkt.core.wire.ModelPublished;
 import io.fmkt.core.wire.WireMessage;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,7 +36,7 @@ import java.util.function.Supplier;
  * <p>A store made by {@link #writeBehind} returns from {@link #putModel} once the model's objects
  * are encoded and addressed, and uploads them behind the caller's next work: a client trains its
  * next model while the last one goes up. Its reads see its own pending objects, and a message that
- * names objects may be published only once {@link #whenStored} says they are up.
+ * names objects may be published only once {@link #whenNamedStored} says they are up.
  */
 public final class ModelStore {
     /**
@@ -88,7 +89,8 @@ public final class ModelStore {
     /**
      * Stores a model's weights and its feature snapshot: the weights go up while {@code snapshot} is
      * taken and stored on the caller's thread (where the model's DJL work stays). Both are stored when
-     * this returns; a failure of either is thrown as it was raised.
+     * this returns; a failure of either is thrown as it was raised. A {@link #writeBehind} store returns
+     * once both are addressed and their uploads started ({@link #whenNamedStored}).
      */
     public Stored putModel(String runId, ResNetModel model, Supplier<FeatureSnapshot> snapshot) {
         byte[] weights = WeightCodec.encode(model);
@@ -96,20 +98,24 @@ public final class ModelStore {
             BlobRef w = putBehind(runId, ObjectKind.MODEL, weights);
             return new Stored(w, putBehind(runId, ObjectKind.FEATURES, FeatureSnapshotCodec.encode(snapshot.get())));
         }
-        CompletableFuture<BlobRef> up = CompletableFuture.supplyAsync(() -> putEncodedWeights(runId, weights), IO);
-        return both(up, () -> putFeatures(runId, snapshot.get()));
+        return beside(() -> putEncodedWeights(runId, weights), () -> putFeatures(runId, snapshot.get()), Stored::new);
     }
 
-    private static Stored both(CompletableFuture<BlobRef> weights, Supplier<BlobRef> features) {
-        BlobRef f;
+    /**
+     * {@code there} on an I/O thread while {@code here} runs on the caller's; both are done when this
+     * returns (none left running behind a failure), and a failure of either is thrown as it was raised.
+     */
+    private static <A, B, R> R beside(Supplier<A> there, Supplier<B> here, java.util.function.BiFunction<A, B, R> both) {
+        CompletableFuture<A> a = CompletableFuture.supplyAsync(there, IO);
+        B b;
         try {
-            f = features.get();
+            b = here.get();
         } catch (RuntimeException | Error e) {
-            weights.handle((r, x) -> null).join(); // no upload left running behind a failure
+            a.handle((r, x) -> null).join();
             throw e;
         }
         try {
-            return new Stored(weights.join(), f);
+            return both.apply(a.join(), b);
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
@@ -136,19 +142,7 @@ public final class ModelStore {
 
     /** Two objects fetched at once (the first on an I/O thread), each as {@link #fetch}. */
     public byte[][] fetchBoth(BlobRef first, BlobRef second) {
-        CompletableFuture<byte[]> a = CompletableFuture.supplyAsync(() -> fetch(first), IO);
-        byte[] b;
-        try {
-            b = fetch(second);
-        } catch (RuntimeException | Error e) {
-            a.handle((r, x) -> null).join(); // no read left running behind a failure
-            throw e;
-        }
-        try {
-            return new byte[][] {a.join(), b};
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        return beside(() -> fetch(first), () -> fetch(second), (a, b) -> new byte[][] {a, b});
     }
 
     /**
@@ -156,8 +150,9 @@ public final class ModelStore {
      * {@link #MAX_PENDING_BYTES} are on their way), then the upload on the upload threads.
      */
     private BlobRef putBehind(String runId, ObjectKind kind, byte[] bytes) {
-        String key = ObjectKeys.forContent(runId, kind, bytes);
-        BlobRef ref = BlobRef.of(new ObjectRef(key, ObjectKeys.digestOf(key), bytes.length));
+        String sha = Digests.sha256Hex(bytes);
+        String key = ObjectKeys.key(runId, kind, sha);
+        BlobRef ref = BlobRef.of(new ObjectRef(key, sha, bytes.length));
         CompletableFuture<Void> earlier = uploads.get(key);
         if (earlier != null && !earlier.isCompletedExceptionally()) {
             return ref; // the same content is on its way already
@@ -181,16 +176,11 @@ public final class ModelStore {
     }
 
     /**
-     * Completes once every object of {@code refs} this store uploads behind is stored (at once for
-     * the others), exceptionally with the first upload's failure. A failed object stays readable here
-     * until a later put of the same content stores it.
+     * Completes once every object that {@code messages} name (models, snapshots, a pair's two models)
+     * and this store uploads behind is stored (at once for the others), exceptionally with the first
+     * upload's failure. A failed object stays readable here until a later put of the same content
+     * stores it.
      */
-    public CompletableFuture<Void> whenStored(Collection<BlobRef> refs) {
-        return CompletableFuture.allOf(refs.stream().filter(java.util.Objects::nonNull).map(r -> uploads.get(r.key()))
-                .filter(java.util.Objects::nonNull).toArray(CompletableFuture[]::new));
-    }
-
-    /** {@link #whenStored} for the objects that {@code messages} name (models, snapshots, a pair's two models). */
     public CompletableFuture<Void> whenNamedStored(Collection<? extends WireMessage> messages) {
         List<BlobRef> named = new ArrayList<>();
         for (WireMessage m : messages) {
@@ -205,7 +195,8 @@ public final class ModelStore {
                 named.add(f.features());
             }
         }
-        return whenStored(named);
+        return CompletableFuture.allOf(named.stream().filter(java.util.Objects::nonNull).map(r -> uploads.get(r.key()))
+                .filter(java.util.Objects::nonNull).toArray(CompletableFuture[]::new));
     }
 
     private static int kib(long bytes) {
