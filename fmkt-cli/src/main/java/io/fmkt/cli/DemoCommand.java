@@ -37,6 +37,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     DeploymentOptions deployment;
 
+    @Mixin
+    TrustOptions trust;
+
     static ExperimentConfig preset(String data, int rounds, long seed) {
         return ExperimentConfig.builder().data(data).clients(10).pairs(3).rounds(rounds).partition("segment:8")
                 .perClientCap(1000).testCap(2000).width(16).seed(seed).layers("3").build();
@@ -46,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path source = data != null ? data : new CifarDownloader().fetch(cache);
         ExperimentConfig c = preset(source.toString(), rounds, seed).toBuilder().numerics(numerics).build();
-        RunCommand.execute(c, RunIds.newRunId("demo", seed, Clock.systemUTC()), deployment, System.out);
-        return 0;
+        return trust.verdict(RunCommand.execute(c, RunIds.newRunId("demo", seed, Clock.systemUTC()), deployment,
+                System.out).result(), System.out);
     }
 }

@@ -27,6 +27,8 @@ import io.fmkt.kafka.KafkaAccess;
 public final class LocalDeployment implements AutoCloseable {
     public static final String ACCESS_KEY = "fmkt";
     /** The local stack's secret: only for the loopback-only embedded default, never a cluster. */
+    /** JVM options for the services this process starts, as FMKT_SERVICE_JAVA_OPTS gives them from outside. */
+    static final String SERVICE_JAVA_OPTS_PROPERTY = "fmkt.service-java-opts";
     public static final String SECRET_KEY = System.getenv().getOrDefault("FMKT_S3_SECRET", "fmkt-local-secret");
     public static final String BUCKET = "fmkt";
 
@@ -455,7 +457,8 @@ public final class LocalDeployment implements AutoCloseable {
                     .replace("\\", "\\\\") + "\n");
             cmd.add(cmd.indexOf("-jar"), "-Dquarkus.config.locations=" + conf.toAbsolutePath());
         }
-        String extra = System.getenv("FMKT_SERVICE_JAVA_OPTS");
+        // the system property lets an in-process caller (a test) give the services options of their own
+        String extra = System.getProperty(SERVICE_JAVA_OPTS_PROPERTY, System.getenv("FMKT_SERVICE_JAVA_OPTS"));
         if (extra != null && !extra.isBlank()) {
             cmd.addAll(cmd.indexOf("-jar"), List.of(extra.trim().split("\\s+")));
         }
@@ -493,7 +496,8 @@ public final class LocalDeployment implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready(i.url())) {
             if (System.nanoTime() > deadline) {
-                throw new IOException(i.name() + " did not become ready at " + i.url() + "/q/health/ready");
+                throw new IOException(i.name() + " did not become ready at " + i.url() + "/q/health/ready: "
+                        + health(i.url()));
             }
             Thread.sleep(300);
         }
@@ -501,6 +505,23 @@ public final class LocalDeployment implements AutoCloseable {
 
     boolean ready(Service s) {
         return ready(serviceUrl(s));
+    }
+
+    /** The service's readiness report (JSON), or why there is none. */
+    String health(Service s) {
+        return health(serviceUrl(s));
+    }
+
+    private static String health(String url) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "no answer (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     private static boolean ready(String url) {

@@ -20,6 +20,7 @@ import io.fmkt.core.data.Batch;
 import io.fmkt.core.data.BatchAssembler;
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.model.CifarResNet18;
+import io.fmkt.core.numerics.ConvolutionSwitch;
 import java.util.SplittableRandom;
 
 /**
@@ -33,7 +34,9 @@ final class PlainLoop {
 
     /** Training images per second over {@code steps} batches (after one warm-up batch). */
     static double train(int width, ImageSet data, int steps, int batch, io.fmkt.core.config.SgdSettings sgd) {
-        try (Model model = Model.newInstance("plain")) {
+        // the kernels fmkt's own steps use at this width, so that the two compare like with like
+        try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(width);
+             Model model = Model.newInstance("plain")) {
             model.setBlock(new SequentialBlock().add(CifarResNet18.create(width, 10))
                     .add(new LambdaBlock(list -> new NDList(list.get(0)))));
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
@@ -71,7 +74,8 @@ final class PlainLoop {
 
     /** Evaluation images per second over {@code images} test images, batches of {@code batch}. */
     static double evaluate(int width, ImageSet data, int images, int batch) throws Exception {
-        try (Model model = Model.newInstance("plain-eval")) {
+        try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(width);
+             Model model = Model.newInstance("plain-eval")) {
             model.setBlock(new SequentialBlock().add(CifarResNet18.create(width, 10))
                     .add(new LambdaBlock(list -> new NDList(list.get(0)))));
             model.getBlock().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32,

@@ -2,6 +2,7 @@ package io.fmkt.cli;
 
 import io.fmkt.core.numerics.Numerics;
 import io.fmkt.core.numerics.NumericsSetup;
+import io.fmkt.core.train.KernelGate;
 import io.fmkt.core.protocol.ModelStore;
 import io.fmkt.core.protocol.Replay;
 import io.fmkt.core.protocol.ReplayComparison;
@@ -97,6 +98,7 @@ public final class ReplayCommand implements Callable<Integer> {
             Numerics mode = numerics != null ? Numerics.parse(numerics) : parent.numerics();
             NumericsSetup.apply(mode);
             ExperimentConfig c = request.config(parent).toBuilder().numerics(mode.label()).build();
+            KernelGate.require(c);
             String id = request.id(parent);
             if (request.mode() == Replay.Mode.REFUSION) {
                 o.printf("counterfactual %s of %s: layers %s -> %s, beta %s, T %s, keep %s, norm %s%n", id, run,

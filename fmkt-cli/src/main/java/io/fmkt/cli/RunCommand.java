@@ -32,6 +32,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     DeploymentOptions deployment;
 
+    @Mixin
+    TrustOptions trust;
+
     @Option(names = "--run-id", description = "run id (default: generated from the time and seed)")
     String runId;
 
@@ -45,17 +48,20 @@ public final class RunCommand implements Callable<Integer> {
         ExperimentConfig c = experiment.toConfig();
         String id = runId != null ? RunIds.validate(runId) : RunIds.newRunId("run", c.schedule().seed(),
                 Clock.systemUTC());
-        execute(c, id, deployment, killReplicas, System.out);
-        return 0;
+        return trust.verdict(execute(c, id, deployment, killReplicas, System.out).result(), System.out);
     }
 
-    /** Submits {@code c}, follows it to the end and writes the run directory; returns its path. */
-    static Path execute(ExperimentConfig c, String id, DeploymentOptions d, PrintStream o) throws Exception {
+    /** A finished run: its directory and what it produced. */
+    record Finished(Path out, RunResult result) {
+    }
+
+    /** Submits {@code c}, follows it to the end and writes the run directory. */
+    static Finished execute(ExperimentConfig c, String id, DeploymentOptions d, PrintStream o) throws Exception {
         return execute(c, id, d, List.of(), o);
     }
 
     /** As above, killing the processes named in {@code kill} once round 1's first fusion is done. */
-    static Path execute(ExperimentConfig c, String id, DeploymentOptions d, List<String> kill, PrintStream o)
+    static Finished execute(ExperimentConfig c, String id, DeploymentOptions d, List<String> kill, PrintStream o)
             throws Exception {
         RunLimits.fromEnvironment(System.getenv()).require(c); // refused here, in the services' words
         c = LocalDeployment.offerData(c, d.stateDir());
@@ -104,8 +110,8 @@ public final class RunCommand implements Callable<Integer> {
                     n - fusedBefore.getOrDefault(worker, 0L)));
             local.awaitReports(Duration.ofSeconds(30)); // a takeover that is still being timed
             d.finish(local);
+            return new Finished(out, result);
         }
-        return out;
     }
 
     private static void killNow(LocalDeployment local, String name) {

@@ -23,6 +23,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions experiment;
 
+    @Mixin
+    TrustOptions trust;
+
     @Option(names = "--out", required = true,
             description = "output directory (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png)")
     Path out;
@@ -48,12 +51,12 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         List<RoundSummary> rounds = Simulator.run(c, data, r -> o.println(ResultTables.progressLine(r,
                 c.schedule().rounds())));
-        RunOutputs.write(out, RunResult.of(c, rounds),
-                "fmkt simulate: layers " + c.fusion().layers() + ", " + c.data().partition());
+        RunResult result = RunResult.of(c, rounds);
+        RunOutputs.write(out, result, "fmkt simulate: layers " + c.fusion().layers() + ", " + c.data().partition());
         o.println();
         o.print(ResultTables.table(rounds));
         o.printf("%nwrote %s (rounds.csv, pairs.csv, timings.csv, config.json, accuracy.png) in %.1f s%n", out,
                 (System.nanoTime() - start) / 1e9);
-        return 0;
+        return trust.verdict(result, o);
     }
 }

@@ -89,7 +89,7 @@ class EndToEndTest {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         try (LocalDeployment local = LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs"), ports,
                 Numerics.NATIVE, m -> { })) {
-            Path out = RunCommand.execute(c, "e2e-1", d, new PrintStream(console, true));
+            Path out = RunCommand.execute(c, "e2e-1", d, new PrintStream(console, true)).out();
 
             assertSameFilesAsTheSimulator(out, c, tmp, console.toString());
             assertThat(Files.readAllLines(out.resolve("timings.csv")))

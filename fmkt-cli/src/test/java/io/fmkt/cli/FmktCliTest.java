@@ -39,6 +39,59 @@ class FmktCliTest {
         assertThat(png).startsWith(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
     }
 
+    /** A run that finished with pairs lost to NaN is not a success, unless the user says it may be. */
+    @Test
+    void aRunWithNonFinitePairsExitsThreeUnlessAllowed(@TempDir Path dir) throws Exception {
+        String[] wild = {"simulate", "--clients", "4", "--pairs", "1", "--rounds", "1", "--width", "2",
+            "--synthetic-train", "40", "--synthetic-test", "100", "--lr", "1e30", "--fusion-lr", "1e30", "--seed", "5"};
+        StringWriter err = new StringWriter();
+        assertThat(run(err, concat(wild, "--out", dir.resolve("strict").toString())))
+                .as(err.toString()).isEqualTo(TrustOptions.NON_FINITE_EXIT);
+        assertThat(Files.readString(dir.resolve("strict/pairs.csv"))).contains("non-finite");
+        assertThat(run(err, concat(wild, "--allow-non-finite", "--out", dir.resolve("lenient").toString())))
+                .as(err.toString()).isZero();
+    }
+
+    @Test
+    void theVerdictNamesTheFirstNonFinitePairAndWhatToDo() {
+        io.fmkt.core.train.TrainResult diverged = new io.fmkt.core.train.TrainResult(3, 96, Double.NaN, Double.NaN, 0.1,
+                "non-finite training loss NaN at step 3");
+        io.fmkt.core.results.PairOutcome skipped = new io.fmkt.core.results.PairOutcome(1, 3, diverged, null,
+                "updater failed: non-finite training loss NaN at step 3");
+        io.fmkt.core.results.RoundSummary round = new io.fmkt.core.results.RoundSummary(1, 10, 10, 10, 0,
+                new double[] {10, 10, 10, 10}, java.util.List.of(skipped), 0, 0, 0);
+        io.fmkt.core.results.RunResult result = io.fmkt.core.results.RunResult.of(ExperimentConfig.defaults(),
+                java.util.List.of(round));
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        int status = new TrustOptions().verdict(result, new java.io.PrintStream(said, true));
+        assertThat(status).isEqualTo(TrustOptions.NON_FINITE_EXIT);
+        assertThat(said.toString()).contains("NON-FINITE: 1 of 1 pairs", "round 1, pair 1->3",
+                "non-finite training loss NaN at step 3", "--allow-non-finite");
+    }
+
+    /** Kernels that fail their check refuse the run: a non-zero exit, a message saying what to do, no results. */
+    @Test
+    void simulateRefusesToRunOnKernelsThatFailTheirCheck(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        System.setProperty(io.fmkt.core.numerics.KernelCheck.FAULT_PROPERTY, "wrong-gradient");
+        try {
+            assertThat(run(err, "simulate", "--clients", "4", "--pairs", "1", "--rounds", "1", "--width", "2",
+                    "--batch", "20", "--synthetic-train", "40", "--synthetic-test", "100", "--out", dir.toString()))
+                    .isEqualTo(2);
+        } finally {
+            System.clearProperty(io.fmkt.core.numerics.KernelCheck.FAULT_PROPERTY);
+        }
+        assertThat(err.toString()).contains("convolutions give wrong answers on this processor", "weight gradient",
+                "refuses to train");
+        assertThat(dir.resolve("rounds.csv")).doesNotExist();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void badOptionsEndWithAMessageNamingTheProblem(@TempDir Path dir) {
         StringWriter err = new StringWriter();

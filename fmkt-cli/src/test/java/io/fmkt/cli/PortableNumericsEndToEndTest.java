@@ -43,7 +43,7 @@ class PortableNumericsEndToEndTest {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         try (LocalDeployment local = LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs"), ports,
                 Numerics.PORTABLE, m -> { })) {
-            Path out = RunCommand.execute(c, "e2e-portable", d, new PrintStream(console, true));
+            Path out = RunCommand.execute(c, "e2e-portable", d, new PrintStream(console, true)).out();
             assertThat(Files.readString(out.resolve("rounds.csv"))).as(console.toString())
                     .isEqualTo(Files.readString(GOLDEN.resolve("rounds.csv")));
 
@@ -85,7 +85,7 @@ class PortableNumericsEndToEndTest {
             }
             // ... and the next run is unharmed: the golden numbers again, on the same data read from the archive
             Path next = RunCommand.execute(c.toBuilder().data(archive.toString()).build(), "e2e-portable-2", d,
-                    new PrintStream(console, true));
+                    new PrintStream(console, true)).out();
             assertThat(Files.readString(next.resolve("config.json"))).contains("\"name\" : \"golden-data.tar.gz\"")
                     .contains(named.data().sha256()).doesNotContain(tmp.toString());
             assertThat(Files.readString(next.resolve("rounds.csv"))).as(console.toString())

@@ -32,7 +32,7 @@ class ReplicasEndToEndTest {
         ExperimentConfig c = ExperimentConfig.builder().data("synthetic").clients(6).pairs(2).rounds(3).width(4)
                 .seed(2).build();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        Path out = RunCommand.execute(c, "e2e-replicas", d, new PrintStream(console, true));
+        Path out = RunCommand.execute(c, "e2e-replicas", d, new PrintStream(console, true)).out();
 
         EndToEndTest.assertSameFilesAsTheSimulator(out, c, tmp, console.toString());
         // the clients split between the two client processes, each id hosted once
@@ -63,7 +63,7 @@ class ReplicasEndToEndTest {
                 .seed(5).build();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Path out = RunCommand.execute(c, "e2e-failover", d, List.of("client-service-1", "fusion-service-1"),
-                new PrintStream(console, true));
+                new PrintStream(console, true)).out();
         String said = console.toString();
 
         EndToEndTest.assertSameFilesAsTheSimulator(out, c, tmp, said);

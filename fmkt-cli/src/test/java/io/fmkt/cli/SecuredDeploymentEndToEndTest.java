@@ -78,7 +78,7 @@ class SecuredDeploymentEndToEndTest {
                 assertThat((System.nanoTime() - t) / 1e9).as(s + " answers within 2 s").isLessThan(2.0);
             }
 
-            Path out = RunCommand.execute(c, "e2e-secured", d, new PrintStream(console, true));
+            Path out = RunCommand.execute(c, "e2e-secured", d, new PrintStream(console, true)).out();
             String expected = ResultTables.roundsCsv(Simulator.run(c, ExperimentData.load(c), r -> { }));
             assertThat(Files.readString(out.resolve("rounds.csv"))).as(console.toString()).isEqualTo(expected);
             try (RunClient client = new RunClient(operator)) {

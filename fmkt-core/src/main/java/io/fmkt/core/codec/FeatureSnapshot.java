@@ -9,6 +9,7 @@ import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.model.NoGrad;
 import io.fmkt.core.model.ResNetModel;
 import io.fmkt.core.model.StageOutputs;
+import io.fmkt.core.numerics.ConvolutionSwitch;
 import io.fmkt.core.numerics.Seeds;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -44,7 +45,8 @@ public record FeatureSnapshot(long[][] shapes, float[][] maps) {
     public static FeatureSnapshot capture(ResNetModel model, ImageSet probe) {
         int[] all = java.util.stream.IntStream.range(0, probe.size()).toArray();
         Batch b = BatchAssembler.assemble(probe, all, null, null);
-        try (NoGrad ignored = NoGrad.enter(); NDManager m = NDManager.newBaseManager()) {
+        try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(model.width());
+             NoGrad ignored = NoGrad.enter(); NDManager m = NDManager.newBaseManager()) {
             StageOutputs out = model.forward(m.create(b.images(), new Shape(b.shape())), false);
             long[][] shapes = new long[out.stages().size()][];
             float[][] maps = new float[shapes.length][];

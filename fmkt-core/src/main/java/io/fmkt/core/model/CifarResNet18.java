@@ -13,6 +13,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.fmkt.core.data.ImageSet;
+import io.fmkt.core.numerics.ConvShape;
 
 /**
  * CIFAR ResNet-18 with stage taps. The CIFAR variant (as in RepDistiller's port) replaces
@@ -71,6 +73,31 @@ public final class CifarResNet18 extends AbstractBlock {
             throw new IllegalArgumentException("ResNet-18 needs >= 2 classes, got " + classes);
         }
         return new CifarResNet18(width, classes);
+    }
+
+    /**
+     * Every distinct convolution of the network at {@code width} on 32x32 inputs, as kernels see them
+     * (a stage's second block repeats its first block's second convolution). The kernel check runs
+     * these; {@code CifarResNet18Test} holds the list to the parameters the blocks make.
+     */
+    public static java.util.List<ConvShape> convolutions(int width) {
+        java.util.List<ConvShape> out = new java.util.ArrayList<>();
+        int size = ImageSet.HEIGHT;
+        out.add(new ConvShape("stem.conv", ImageSet.CHANNELS, width, 3, 1, size));
+        int inPlanes = width;
+        for (int s = 0; s < STAGES; s++) {
+            int planes = width << s;
+            String name = "layer" + (s + 1) + ".0.";
+            out.add(new ConvShape(name + "conv1", inPlanes, planes, 3, STRIDES[s], size));
+            int outSize = size / STRIDES[s];
+            out.add(new ConvShape(name + "conv2", planes, planes, 3, 1, outSize));
+            if (STRIDES[s] != 1 || inPlanes != planes) {
+                out.add(new ConvShape(name + "downsample", inPlanes, planes, 1, STRIDES[s], size));
+            }
+            inPlanes = planes;
+            size = outSize;
+        }
+        return out;
     }
 
     public int width() {

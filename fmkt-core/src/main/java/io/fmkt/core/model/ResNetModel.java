@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.fmkt.core.data.ImageSet;
+import io.fmkt.core.numerics.ConvolutionSwitch;
 import io.fmkt.core.numerics.Seeds;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -97,8 +98,13 @@ public final class ResNetModel implements AutoCloseable {
         }
     }
 
-    /** Forward pass; the outputs live in the manager of {@code images}. */
+    /**
+     * Forward pass; the outputs live in the manager of {@code images}. The caller holds a
+     * {@link ConvolutionSwitch} lease for the whole step, its backward pass included: this width's
+     * ({@link ConvolutionSwitch#forWidth}), or ATen's for a reference answer.
+     */
     public StageOutputs forward(NDArray images, boolean training) {
+        ConvolutionSwitch.requireHeld("a ResNet's forward pass");
         return StageOutputs.of(block.forward(store, new NDList(images), training));
     }
 

@@ -17,13 +17,16 @@ public enum Numerics {
     /** Whatever this machine and its environment choose: today's behaviour. */
     NATIVE(Map.of(), 0, 0),
     /**
-     * ATen's AVX2 kernels, oneDNN capped at AVX2, MKL's AVX2 code path in strict reproducibility mode,
-     * two intra-op threads (whatever the core count, never adjusted dynamically) and one inter-op thread.
+     * ATen's AVX2 kernels, ATen's own convolutions ({@link Convolutions#of}: oneDNN's blocking reads the
+     * cache sizes), MKL's vendor-neutral code path in strict reproducibility mode (its AVX2 path gave
+     * other bits on an AMD processor than on Intel ones, docs/NUMERICS.md), two intra-op threads
+     * (whatever the core count, never adjusted dynamically) and one inter-op thread. oneDNN stays capped
+     * at AVX2 should anything reach it.
      */
     PORTABLE(Map.of(
             "ATEN_CPU_CAPABILITY", "avx2",
             "ONEDNN_MAX_CPU_ISA", "AVX2",
-            "MKL_CBWR", "AVX2,STRICT",
+            "MKL_CBWR", "COMPATIBLE,STRICT",
             "OMP_NUM_THREADS", "2",
             "MKL_NUM_THREADS", "2",
             // no library may pick fewer threads on its own (libgomp would by the load average)

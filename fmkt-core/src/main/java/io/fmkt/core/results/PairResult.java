@@ -29,6 +29,11 @@ public record PairResult(int round, int updater, int receiver, Status status, St
         }
     }
 
+    /** Failed or skipped on a NaN or infinite loss or weight (every such reason says "non-finite"). */
+    public boolean nonFinite() {
+        return status != Status.FUSED && reason != null && reason.contains("non-finite");
+    }
+
     /** What the simulator did with a pair. */
     public static PairResult of(int round, PairOutcome p) {
         double localLoss = p.local().ok() ? p.local().meanLoss() : Double.NaN;

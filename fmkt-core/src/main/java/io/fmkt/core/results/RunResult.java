@@ -70,6 +70,14 @@ public record RunResult(ExperimentConfig config, List<RoundSummary> rounds, List
         return new RunResult(config, rounds, pairs);
     }
 
+    /**
+     * The pairs that failed or were skipped because a loss or a weight became NaN or infinite. Such a run's
+     * numbers are suspect (diverged training, or kernels computing garbage), so commands say so loudly.
+     */
+    public List<PairResult> nonFinitePairs() {
+        return pairs.stream().filter(PairResult::nonFinite).toList();
+    }
+
     private static int scheduleIndex(ExperimentConfig c, PairResult p) {
         int i = PeerSchedule.pairs(c.schedule().seed(), p.round(), c.data().clients(), c.schedule().pairs())
                 .indexOf(new PeerPair(p.updater(), p.receiver()));

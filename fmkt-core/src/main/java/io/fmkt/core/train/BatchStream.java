@@ -50,7 +50,19 @@ public final class BatchStream {
 
     /** The images of one batch as (B,3,32,32) floats and (B) int labels in {@code manager}. */
     static NDArray[] tensors(NDManager manager, ImageSet data, int[] indices, boolean augment, SplittableRandom rng) {
-        Batch b = BatchAssembler.assemble(data, indices, augment ? Augmentation.CIFAR_STANDARD : null, rng);
+        return tensors(manager, BatchAssembler.assemble(data, indices, augmentation(augment), rng));
+    }
+
+    static NDArray[] tensors(NDManager manager, Batch b) {
         return new NDArray[] {manager.create(b.images(), new Shape(b.shape())), manager.create(b.labels())};
+    }
+
+    static Augmentation augmentation(boolean augment) {
+        return augment ? Augmentation.CIFAR_STANDARD : null;
+    }
+
+    /** One epoch's batches, assembled one step ahead (see {@link BatchPrefetch}); {@code rng} is theirs till closed. */
+    static BatchPrefetch prefetch(ImageSet data, List<int[]> epoch, boolean augment, SplittableRandom rng) {
+        return new BatchPrefetch(data, epoch, augmentation(augment), rng);
     }
 }

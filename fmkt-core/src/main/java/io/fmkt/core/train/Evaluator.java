@@ -5,11 +5,20 @@ import ai.djl.ndarray.NDManager;
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.model.NoGrad;
 import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.numerics.ConvolutionSwitch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /** Accuracy of a model on a labelled set: batched inference, BatchNorm in eval mode, no gradients. */
 public final class Evaluator {
-    /** One batch size for every evaluation: kernels may round differently for other batch shapes. */
-    public static final int DEFAULT_BATCH = 256;
+    /**
+     * One batch size for every evaluation: kernels may round differently for other batch shapes. 64 is
+     * the fastest across widths 16 and 64 measured on an Intel Xeon (within noise of 128 at width 16,
+     * 1.4x faster than 256 at width 64) and on an AMD EPYC Zen 5 (2.5 to 6x faster than 500), where a
+     * large batch's activations spill the caches (docs/BENCHMARKS.md, issue 25). It was 256 before.
+     */
+    public static final int DEFAULT_BATCH = 64;
 
     private Evaluator() {
     }
@@ -31,15 +40,17 @@ public final class Evaluator {
         int[] correctPer = new int[classes];
         int[] totalPer = new int[classes];
         int correct = 0;
-        try (NoGrad ignored = NoGrad.enter(); NDManager manager = NDManager.newBaseManager()) {
-            for (int from = 0; from < data.size(); from += batchSize) {
-                int n = Math.min(batchSize, data.size() - from);
-                int[] idx = new int[n];
-                for (int k = 0; k < n; k++) {
-                    idx[k] = from + k;
-                }
+        List<int[]> order = new ArrayList<>();
+        for (int from = 0; from < data.size(); from += batchSize) {
+            order.add(IntStream.range(from, Math.min(data.size(), from + batchSize)).toArray());
+        }
+        try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(model.width());
+             NoGrad ignored = NoGrad.enter(); NDManager manager = NDManager.newBaseManager();
+             BatchPrefetch batches = BatchStream.prefetch(data, order, false, null)) {
+            for (int[] idx : order) {
+                int n = idx.length;
                 try (NDManager step = manager.newSubManager()) {
-                    NDArray[] xy = BatchStream.tensors(step, data, idx, false, null);
+                    NDArray[] xy = BatchStream.tensors(step, batches.next());
                     long[] predicted = model.forward(xy[0], false).logits().argMax(1).toLongArray();
                     for (int k = 0; k < n; k++) {
                         int y = data.label(idx[k]);
@@ -61,7 +72,8 @@ public final class Evaluator {
         for (int k = 0; k < idx.length; k++) {
             idx[k] = k;
         }
-        try (NoGrad ignored = NoGrad.enter(); NDManager manager = NDManager.newBaseManager()) {
+        try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(model.width());
+             NoGrad ignored = NoGrad.enter(); NDManager manager = NDManager.newBaseManager()) {
             NDArray[] xy = BatchStream.tensors(manager, data, idx, false, null);
             return model.forward(xy[0], false).logits().toFloatArray();
         }

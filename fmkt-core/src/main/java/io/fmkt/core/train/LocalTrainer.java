@@ -7,7 +7,9 @@ import ai.djl.training.GradientCollector;
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.loss.CrossEntropy;
 import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.numerics.ConvolutionSwitch;
 import io.fmkt.core.config.TrainingConfig;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /** Local training of one client's model on its own data: plain cross-entropy with SGD. */
@@ -27,35 +29,39 @@ public final class LocalTrainer {
         double firstEpochLoss = Double.NaN;
         int steps = 0;
         long images = 0;
-        try (NDManager batchManager = NDManager.newBaseManager();
+        try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(model.width());
+             NDManager batchManager = NDManager.newBaseManager();
              Sgd sgd = new Sgd(model.parameters(), s.sgd())) {
             for (int epoch = 0; epoch < s.epochs(); epoch++) {
                 double epochSum = 0;
                 int epochSteps = 0;
-                for (int[] idx : BatchStream.epoch(data.size(), s.batchSize(), rng)) {
-                    // A sub-manager per step frees the batch and every activation of the graph
-                    // (DJL keeps them alive otherwise: ~130 MB per step at width 64).
-                    try (NDManager step = batchManager.newSubManager()) {
-                        NDArray[] xy = BatchStream.tensors(step, data, idx, s.augment(), rng);
-                        float loss;
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray l = CrossEntropy.loss(model.forward(xy[0], true).logits(), xy[1]);
-                            loss = l.getFloat();
-                            if (Float.isFinite(loss)) {
-                                gc.backward(l);
+                List<int[]> order = BatchStream.epoch(data.size(), s.batchSize(), rng);
+                try (BatchPrefetch batches = BatchStream.prefetch(data, order, s.augment(), rng)) {
+                    for (int[] idx : order) {
+                        // A sub-manager per step frees the batch and every activation of the graph
+                        // (DJL keeps them alive otherwise: ~130 MB per step at width 64).
+                        try (NDManager step = batchManager.newSubManager()) {
+                            NDArray[] xy = BatchStream.tensors(step, batches.next());
+                            float loss;
+                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                                NDArray l = CrossEntropy.loss(model.forward(xy[0], true).logits(), xy[1]);
+                                loss = l.getFloat();
+                                if (Float.isFinite(loss)) {
+                                    gc.backward(l);
+                                }
                             }
+                            if (!Float.isFinite(loss)) {
+                                sgd.discardGradients();
+                                return TrainResult.failed(steps, images, lossSum, start,
+                                        "non-finite training loss " + loss + " at step " + steps);
+                            }
+                            sgd.step();
+                            epochSum += loss;
+                            epochSteps++;
+                            lossSum += loss;
+                            steps++;
+                            images += idx.length;
                         }
-                        if (!Float.isFinite(loss)) {
-                            sgd.discardGradients();
-                            return TrainResult.failed(steps, images, lossSum, start,
-                                    "non-finite training loss " + loss + " at step " + steps);
-                        }
-                        sgd.step();
-                        epochSum += loss;
-                        epochSteps++;
-                        lossSum += loss;
-                        steps++;
-                        images += idx.length;
                     }
                 }
                 if (epoch == 0) {

@@ -7,9 +7,11 @@ import ai.djl.training.GradientCollector;
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.loss.FmktLoss;
 import io.fmkt.core.model.ResNetModel;
+import io.fmkt.core.numerics.ConvolutionSwitch;
 import io.fmkt.core.model.StageOutputs;
 import io.fmkt.core.config.KeepPolicy;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -55,7 +57,8 @@ public final class MutualDistillation implements Fusion {
         double kdA = Double.NaN;
         int steps = 0;
         long images = 0;
-        try (NDManager batchManager = NDManager.newBaseManager();
+        try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(own.width());
+             NDManager batchManager = NDManager.newBaseManager();
              Sgd sgdA = new Sgd(own.parameters(), s.sgd());
              Sgd sgdB = new Sgd(received.parameters(), s.sgd())) {
             for (int epoch = 0; epoch < s.fusion().epochs(); epoch++) {
@@ -65,52 +68,55 @@ public final class MutualDistillation implements Fusion {
                 double sumKd = 0;
                 double[] sumFm = new double[nStages];
                 int n = 0;
-                for (int[] idx : BatchStream.epoch(train.size(), s.batchSize(), rng)) {
-                    try (NDManager step = batchManager.newSubManager()) {
-                        NDArray[] xy = BatchStream.tensors(step, train, idx, s.augment(), rng);
-                        float la;
-                        float lb;
-                        float[] fm = new float[nStages];
-                        float ce;
-                        float kd;
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            StageOutputs outA = own.forward(xy[0], true);
-                            StageOutputs outB = received.forward(xy[0], true);
-                            FmktLoss.Mutual mutual = loss.computeMutual(outA, outB, xy[1]);
-                            FmktLoss.Terms ta = mutual.a();
-                            FmktLoss.Terms tb = mutual.b();
-                            la = ta.total().getFloat();
-                            lb = tb.total().getFloat();
-                            ce = ta.ce().getFloat();
-                            kd = ta.kd().getFloat();
+                List<int[]> order = BatchStream.epoch(train.size(), s.batchSize(), rng);
+                try (BatchPrefetch batches = BatchStream.prefetch(train, order, s.augment(), rng)) {
+                    for (int[] idx : order) {
+                        try (NDManager step = batchManager.newSubManager()) {
+                            NDArray[] xy = BatchStream.tensors(step, batches.next());
+                            float la;
+                            float lb;
+                            float[] fm = new float[nStages];
+                            float ce;
+                            float kd;
+                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                                StageOutputs outA = own.forward(xy[0], true);
+                                StageOutputs outB = received.forward(xy[0], true);
+                                FmktLoss.Mutual mutual = loss.computeMutual(outA, outB, xy[1]);
+                                FmktLoss.Terms ta = mutual.a();
+                                FmktLoss.Terms tb = mutual.b();
+                                la = ta.total().getFloat();
+                                lb = tb.total().getFloat();
+                                ce = ta.ce().getFloat();
+                                kd = ta.kd().getFloat();
+                                for (int i = 0; i < nStages; i++) {
+                                    fm[i] = ta.fm()[i].getFloat();
+                                }
+                                if (Float.isFinite(la) && Float.isFinite(lb)) {
+                                    gc.backward(mutual.objective());
+                                }
+                            }
+                            if (!Float.isFinite(la) || !Float.isFinite(lb)) {
+                                sgdA.discardGradients();
+                                sgdB.discardGradients();
+                                return new FusionResult(s.fusion().keep(), steps, images, seconds(start),
+                                        new FusionLosses(lossAFirst, la, lossBFirst, lb, ce, kd, fmFirst, fm2d(fm)), null,
+                                        "non-finite fusion loss at epoch " + epoch + " step " + steps
+                                                + " (L_a=" + la + ", L_b=" + lb + ", ce_a=" + ce + ", kd_a=" + kd
+                                                + ", fm_a=" + Arrays.toString(fm) + ")");
+                            }
+                            sgdA.step();
+                            sgdB.step();
+                            sumA += la;
+                            sumB += lb;
+                            sumCe += ce;
+                            sumKd += kd;
                             for (int i = 0; i < nStages; i++) {
-                                fm[i] = ta.fm()[i].getFloat();
+                                sumFm[i] += fm[i];
                             }
-                            if (Float.isFinite(la) && Float.isFinite(lb)) {
-                                gc.backward(mutual.objective());
-                            }
+                            n++;
+                            steps++;
+                            images += 2L * idx.length;
                         }
-                        if (!Float.isFinite(la) || !Float.isFinite(lb)) {
-                            sgdA.discardGradients();
-                            sgdB.discardGradients();
-                            return new FusionResult(s.fusion().keep(), steps, images, seconds(start),
-                                    new FusionLosses(lossAFirst, la, lossBFirst, lb, ce, kd, fmFirst, fm2d(fm)), null,
-                                    "non-finite fusion loss at epoch " + epoch + " step " + steps
-                                            + " (L_a=" + la + ", L_b=" + lb + ", ce_a=" + ce + ", kd_a=" + kd
-                                            + ", fm_a=" + Arrays.toString(fm) + ")");
-                        }
-                        sgdA.step();
-                        sgdB.step();
-                        sumA += la;
-                        sumB += lb;
-                        sumCe += ce;
-                        sumKd += kd;
-                        for (int i = 0; i < nStages; i++) {
-                            sumFm[i] += fm[i];
-                        }
-                        n++;
-                        steps++;
-                        images += 2L * idx.length;
                     }
                 }
                 if (n == 0) {

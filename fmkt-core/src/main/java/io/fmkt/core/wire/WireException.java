@@ -33,6 +33,11 @@ public class WireException extends IllegalArgumentException {
          * engine was started with: it could not compute the run's numbers.
          */
         NUMERICS_MISMATCH,
+        /**
+         * The consuming process's convolution kernels gave wrong answers on the run's shapes (its kernel
+         * check failed): it must not compute the run's numbers.
+         */
+        KERNEL_CHECK_FAILED,
         /** The run asks for more than a configured limit allows (clients, width, memory, ...). */
         LIMIT_EXCEEDED,
         /** The run's data is not a plain dataset name (a path, {@code ..}, separators): never read. */

@@ -1,5 +1,6 @@
 package io.fmkt.core.model;
 
+import io.fmkt.core.numerics.ConvolutionSwitch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +24,8 @@ class CifarResNet18Test {
     @Test
     void forwardReturnsLogitsAndFourStageTapsWithDocumentedShapes() {
         try (NDManager m = NDManager.newBaseManager();
-             ResNetModel model = ResNetModel.initialised(m, 4, 10, 1L)) {
+             ResNetModel model = ResNetModel.initialised(m, 4, 10, 1L);
+             ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(4)) {
             NDArray x = m.randomNormal(new Shape(2, 3, 32, 32));
             StageOutputs out = model.forward(x, false);
             assertThat(out.logits().getShape()).isEqualTo(new Shape(2, 10));
@@ -32,6 +34,28 @@ class CifarResNet18Test {
             assertThat(out.stage(3).getShape()).isEqualTo(new Shape(2, 16, 8, 8));
             assertThat(out.stage(4).getShape()).isEqualTo(new Shape(2, 32, 4, 4));
             assertThatThrownBy(() -> out.stage(5)).hasMessageContaining("1..4");
+        }
+    }
+
+    /** The kernel check's list of convolutions is the model's: every conv weight's shape, and no other. */
+    @Test
+    void theListedConvolutionsAreTheModelsOwn() {
+        try (NDManager m = NDManager.newBaseManager();
+             ResNetModel model = ResNetModel.blank(m, 4, 10)) {
+            java.util.Set<Shape> weights = new java.util.HashSet<>();
+            for (ai.djl.nn.Parameter p : model.parameters()) {
+                if (p.getArray().getShape().dimension() == 4) {
+                    weights.add(p.getArray().getShape());
+                }
+            }
+            java.util.Set<Shape> listed = new java.util.HashSet<>();
+            for (io.fmkt.core.numerics.ConvShape c : CifarResNet18.convolutions(4)) {
+                listed.add(new Shape(c.outChannels(), c.inChannels(), c.kernel(), c.kernel()));
+            }
+            assertThat(listed).isEqualTo(weights);
+            assertThat(CifarResNet18.convolutions(4)).extracting(io.fmkt.core.numerics.ConvShape::toString)
+                    .contains("layer2.0.conv1 (4->8, 3x3/2, 32x32)", "layer4.0.conv2 (32->32, 3x3/1, 4x4)",
+                            "layer3.0.downsample (8->16, 1x1/2, 16x16)");
         }
     }
 

@@ -84,7 +84,8 @@ class ScalarsTest {
             throws InterruptedException {
         try (NDManager m = NDManager.newBaseManager();
              ResNetModel a = ResNetModel.initialised(m, 2, 10, 1);
-             ResNetModel b = ResNetModel.initialised(m, 2, 10, 2)) {
+             ResNetModel b = ResNetModel.initialised(m, 2, 10, 2);
+             ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(2)) {
             NDArray x = m.create(images, new Shape(2, 3, 32, 32));
             NDArray y = m.create(new int[] {3, 7});
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

@@ -35,6 +35,56 @@ public class SimulatorTest {
     }
 
     /**
+     * Scores computed on the scoring thread, from copies and while the next round trains, are the ones
+     * an in-line evaluation gives; with more clients than copies may wait (12 > 8), the simulator
+     * waits instead of holding them all.
+     */
+    @Test
+    void backgroundScoresEqualInLineEvaluation() throws Exception {
+        ExperimentConfig c = tiny(2, 0.05, "3").toBuilder().clients(12).pairs(1).build();
+        ExperimentData data = ExperimentData.load(c);
+        List<RoundSummary> rounds = Simulator.run(c, data, r -> { });
+        java.util.Set<Integer> touched = new java.util.HashSet<>();
+        for (int r = 1; r <= 2; r++) {
+            for (io.fmkt.core.schedule.PeerPair p : PeerSchedule.pairs(c.schedule().seed(), r, 12, 1)) {
+                touched.add(p.updater());
+                touched.add(p.receiver());
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int i = 0; i < 12; i++) {
+                if (touched.contains(i)) {
+                    continue;
+                }
+                try (ResNetModel initial = ResNetModel.initialised(m, c.width(), 10,
+                        ResNetModel.initSeed(c.schedule().seed(), i))) {
+                    double inLine = Evaluator.evaluate(initial, data.test(), Evaluator.DEFAULT_BATCH).percent();
+                    assertThat(rounds.get(0).perClient()[i]).as("client %d, round 1", i).isEqualTo(inLine);
+                    assertThat(rounds.get(1).perClient()[i]).as("client %d, round 2", i).isEqualTo(inLine);
+                }
+            }
+        }
+        assertThat(touched.size()).isLessThan(12);
+    }
+
+    /** A process whose kernels fail their check refuses the run before it trains anything. */
+    @Test
+    void aRunIsRefusedBeforeTrainingWhenTheKernelsGiveAWrongAnswer() throws Exception {
+        ExperimentConfig c = tiny(1, 0.05, "3").toBuilder().batchSize(24).build(); // a check of its own
+        ExperimentData data = ExperimentData.load(c);
+        List<RoundSummary> seen = new ArrayList<>();
+        System.setProperty(io.fmkt.core.numerics.KernelCheck.FAULT_PROPERTY, "wrong-gradient");
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Simulator.run(c, data, seen::add))
+                    .isInstanceOf(io.fmkt.core.numerics.KernelCheck.FailedException.class)
+                    .hasMessageContaining("convolutions give wrong answers on this processor");
+        } finally {
+            System.clearProperty(io.fmkt.core.numerics.KernelCheck.FAULT_PROPERTY);
+        }
+        assertThat(seen).isEmpty();
+    }
+
+    /**
      * Same seed, same numbers, even while another thread keeps the garbage collector (and the cleaners
      * of direct buffers) busy, as a service's Kafka threads or a busy neighbour do. Before
      * {@link io.fmkt.core.numerics.Scalars}, a collection between a fusion step's forward and backward

@@ -2,7 +2,9 @@ package io.fmkt.service.common;
 
 import io.fmkt.core.admission.RunLimits;
 import io.fmkt.core.data.DataRoot;
+import io.fmkt.core.numerics.KernelCheck;
 import io.fmkt.core.numerics.Numerics;
+import io.fmkt.core.train.KernelGate;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.WireException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +15,8 @@ import java.util.List;
  * Whether this process takes a run on, decided from its config alone before anything is allocated
  * for it: within the limits ({@code fmkt.limits.*}, {@code LIMIT_EXCEEDED}), and in the numerics this
  * process's engine was started with ({@code NUMERICS_MISMATCH}), on a dataset named in this service's
- * data root with the run's digest ({@code DATA_REFUSED}, {@code DATA_UNKNOWN}, {@code DATA_DIGEST_MISMATCH}).
+ * data root with the run's digest ({@code DATA_REFUSED}, {@code DATA_UNKNOWN}, {@code DATA_DIGEST_MISMATCH}),
+ * with convolution kernels that pass their check on the run's shapes ({@code KERNEL_CHECK_FAILED}).
  * Every way a run reaches a service
  * passes here: its RunStarted or RunResumed ({@link Inbox}), a lost run taken up from the log
  * ({@link RunHistory}), and a replay request.
@@ -49,6 +52,22 @@ public class Admission {
                     + " with --numerics " + own.label() + ")");
         }
         admitData(run);
+        if (!run.isReplay()) {
+            admitKernels(run);
+        }
+    }
+
+    /**
+     * This process's convolution kernels pass their check on the run's shapes (once per width and
+     * batch; about a second at width 16), or the run is refused: numbers from wrong kernels are garbage.
+     */
+    public void admitKernels(RunStarted run) {
+        try {
+            KernelGate.require(run.config());
+        } catch (KernelCheck.FailedException e) {
+            throw new WireException(WireException.Reason.KERNEL_CHECK_FAILED, "config.width", "run " + run.runId()
+                    + ": " + e.getMessage());
+        }
     }
 
     /** {@code fmkt.data-dir}: the only place this service reads datasets from. */

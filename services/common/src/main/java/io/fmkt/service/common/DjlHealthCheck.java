@@ -3,6 +3,8 @@ package io.fmkt.service.common;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.fmkt.core.numerics.KernelCheck;
+import io.fmkt.core.train.KernelGate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -13,26 +15,38 @@ import org.jboss.logging.Logger;
 
 /**
  * Readiness check {@code djl}: UP once the PyTorch engine has started and computed 1 + 1 inside this
- * application (natives loaded from the pytorch-native-cpu jar, offline). The first check starts the
- * engine; later checks reuse the result. A failure is reported (DOWN with the error) and retried.
+ * application (natives loaded from the pytorch-native-cpu jar, offline), and its convolution kernels
+ * passed their check at {@code fmkt.kernel-check.widths}. The first check starts the engine; later
+ * checks reuse the result. A failure is reported (DOWN with the error) and retried; a kernel check
+ * that failed, here or for a run's shapes at admission, keeps the service DOWN for good.
  */
 @Readiness
 @ApplicationScoped
 public class DjlHealthCheck implements HealthCheck {
     private static final Logger LOG = Logger.getLogger(DjlHealthCheck.class);
+    static final int STARTUP_CHECK_BATCH = 64;
 
     @Inject
     DjlEngine djl;
 
+    @Inject
+    FmktSettings settings;
+
     private volatile String version;
+    private volatile String kernels;
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder r = HealthCheckResponse.named("djl");
         try {
             String v = version != null ? version : probe();
-            return r.up().withData("engine", "PyTorch").withData("version", v)
-                    .withData("numerics", djl.numerics().label()).build();
+            r.withData("engine", "PyTorch").withData("version", v).withData("numerics", djl.numerics().label());
+            String k = kernels != null ? kernels : checkKernels();
+            var failed = KernelCheck.failed();
+            if (!failed.isEmpty()) {
+                return r.down().withData("kernels", failed.get(0).describe()).build();
+            }
+            return r.up().withData("kernels", k).build();
         } catch (RuntimeException | LinkageError e) {
             LOG.warnf("DJL engine unavailable: %s", e.toString());
             return r.down().withData("error", e.toString()).build();
@@ -52,5 +66,26 @@ public class DjlHealthCheck implements HealthCheck {
                     System.getProperty(DjlEngine.OFFLINE));
         }
         return version;
+    }
+
+    /** Checks the configured widths once; a failure is kept by {@link KernelCheck} and reported DOWN. */
+    private synchronized String checkKernels() {
+        if (kernels == null) {
+            StringBuilder passed = new StringBuilder();
+            String widths = settings.kernelCheckWidths().trim();
+            for (String w : widths.equals("none") ? new String[0] : widths.split("\\s*,\\s*")) {
+                int width = Integer.parseInt(w);
+                try {
+                    KernelCheck.Report rep = KernelGate.require(width, STARTUP_CHECK_BATCH);
+                    LOG.infof("width %d: %s", width, rep.describe());
+                    passed.append(passed.length() == 0 ? "" : "; ").append("width ").append(width).append(": ")
+                            .append(rep.kernels().label()).append(" ok");
+                } catch (KernelCheck.FailedException e) {
+                    LOG.errorf("width %d: %s", width, e.getMessage());
+                }
+            }
+            kernels = passed.length() == 0 ? "none checked" : passed.toString();
+        }
+        return kernels;
     }
 }

@@ -6,6 +6,7 @@ import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /**
  * Service-wide settings under {@code fmkt.*} (the object store has its own group, {@link S3Settings}).
@@ -36,6 +37,23 @@ public interface FmktSettings {
      */
     @WithDefault("native")
     String numerics();
+
+    /**
+     * Model widths whose convolution kernels the readiness check verifies before the service reports
+     * ready ({@link io.fmkt.core.numerics.KernelCheck}, at batch 64), comma-separated, or {@code none}; a
+     * run of another width or batch is checked when it is admitted.
+     */
+    @WithName("kernel-check.widths")
+    @WithDefault("4,16")
+    String kernelCheckWidths();
+
+    /**
+     * A fault injected into the kernel check's answers, for tests of the refusal only
+     * ({@link io.fmkt.core.numerics.KernelCheck#FAULT_PROPERTY}, which reads it itself); declared here so
+     * that setting it is not refused as an unknown {@code fmkt.*} key.
+     */
+    @WithName("kernel-check.fault")
+    java.util.Optional<String> kernelCheckFault();
 
     /** Bounds on what one run may ask for ({@link io.fmkt.core.admission.RunLimits}); absent: its defaults. */
     Limits limits();
