@@ -37,6 +37,29 @@ public interface FmktSettings {
     @WithDefault("native")
     String numerics();
 
+    /**
+     * This process's name as a worker ({@code FMKT_WORKER}): fusion-service puts it in its announcements and
+     * in the {@code worker} tag of its metrics, so that a run's throughput can be told per worker. Absent:
+     * the host name, a pod's own on Kubernetes; processes sharing a host need one each (the local
+     * deployment names them after their replica).
+     */
+    Optional<String> worker();
+
+    /** {@link #worker()}, or the host name. */
+    default String workerName() {
+        return worker().orElseGet(() -> {
+            String host = System.getenv("HOSTNAME");
+            if (host != null && !host.isBlank()) {
+                return host;
+            }
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                return "pid-" + ProcessHandle.current().pid();
+            }
+        });
+    }
+
     /** Bounds on what one run may ask for ({@link io.fmkt.core.admission.RunLimits}); absent: its defaults. */
     Limits limits();
 

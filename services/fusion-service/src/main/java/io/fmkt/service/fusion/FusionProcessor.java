@@ -51,12 +51,20 @@ public class FusionProcessor {
     MeterRegistry registry;
     @Inject
     RunFollower follower;
+    @Inject
+    io.fmkt.service.common.FmktSettings settings;
 
     @Inject
     @Channel("fused")
     Emitter<byte[]> fused;
 
     private final Map<FusionRequested, FusionCompleted> done = new ConcurrentHashMap<>();
+    private String workerName;
+
+    @jakarta.annotation.PostConstruct
+    void name() {
+        workerName = settings.workerName();
+    }
     private final java.util.Set<FusionRequested> inFlight = ConcurrentHashMap.newKeySet();
 
     @Incoming("runs")
@@ -105,15 +113,18 @@ public class FusionProcessor {
         FusionCompleted result;
         try (FusionWorker.Inputs inputs = fusions.fetch(request, run.config())) {
             FusionWorker.Fused computed = worker.call(() -> fusions.fuse(inputs, run.config(), runs.data(run)));
-            result = fusions.store(computed, runs.data(run));
+            result = fusions.store(computed, runs.data(run)).withWorker(workerName);
         }
         // The dashboard's per-setting panels: parameter averaging is its own setting, not "none".
         String layers = run.config().fusion().label();
         Timer.builder(Metrics.FUSION_DURATION).tag(Metrics.TAG_LAYERS, layers).publishPercentileHistogram()
                 .register(registry).record(Duration.ofNanos((long) (result.seconds() * 1e9)));
-        registry.counter(Metrics.FUSION_PAIRS, Metrics.TAG_LAYERS, layers, Metrics.TAG_OUTCOME,
-                result.status().name().toLowerCase(java.util.Locale.ROOT)).increment();
-        registry.counter(Metrics.FUSION_SAMPLES, Metrics.TAG_LAYERS, layers).increment(result.images());
+        // By run and worker too: the run page's throughput (FusionThroughput) from the same announcements.
+        String[] tags = {Metrics.TAG_RUN, request.runId(), Metrics.TAG_WORKER, workerName, Metrics.TAG_LAYERS, layers};
+        registry.counter(Metrics.FUSION_PAIRS, io.micrometer.core.instrument.Tags.of(tags).and(Metrics.TAG_OUTCOME,
+                result.status().name().toLowerCase(java.util.Locale.ROOT))).increment();
+        registry.counter(Metrics.FUSION_SAMPLES, tags).increment(result.images());
+        registry.counter(Metrics.FUSION_SECONDS, tags).increment(result.seconds());
         outbox.sendAll(m -> fused, List.of(result));
         done.put(request, result);
         LOG.infof("run %s round %d: fused %d->%d (%s, %.1f s)", request.runId(), request.round(), request.updater(),
