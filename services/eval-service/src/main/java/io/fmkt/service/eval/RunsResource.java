@@ -66,7 +66,8 @@ public class RunsResource {
     public List<RunInfo> list() {
         Instant now = Instant.now();
         return processor.views().stream().map(v -> info(v, now))
-                .sorted(Comparator.comparing(RunInfo::createdAt).reversed().thenComparing(RunInfo::runId)).toList();
+                .sorted(Comparator.comparing((RunInfo i) -> Instant.parse(i.createdAt())).reversed()
+                        .thenComparing(RunInfo::runId)).toList();
     }
 
     @GET
