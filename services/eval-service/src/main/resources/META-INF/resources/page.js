@@ -300,7 +300,7 @@
         slots.parent.hidden = false;
         slots.parent.replaceChildren(el('h2', {}, 'Compared with its parent ' + parent), comparison(parent, parentRounds, id, v.rounds));
       }
-      return info.state === 'running' ? POLL_MS : POLL_MS * 5;
+      return info.state === 'running' ? POLL_MS / 2 : POLL_MS * 5; // a live run: every second
     };
   }
 

@@ -56,7 +56,7 @@ public class RunsResource {
     }
 
     /** What the run page shows of one run; {@code rounds} are those of {@code /rounds} and rounds.csv. */
-    public record RunView(RunInfo run, List<RoundEvaluated> rounds, List<Pair> pairs, FusionThroughput throughput,
+    public record PageData(RunInfo run, List<RoundEvaluated> rounds, List<Pair> pairs, FusionThroughput throughput,
             RunDeadLetters.Summary deadLetters) {
     }
 
@@ -90,11 +90,11 @@ public class RunsResource {
     @GET
     @Path("/{run}/view")
     @Produces(MediaType.APPLICATION_JSON)
-    public RunView page(@PathParam("run") String run) {
+    public PageData page(@PathParam("run") String run) {
         EvalProcessor.RunView v = view(run);
         List<RoundEvaluated> rounds = List.copyOf(v.evaluated()); // the info's count and the rounds agree
         RunScoring.Pairs pairs = v.scoring().pairs();
-        return new RunView(info(v, rounds.size(), Instant.now()), rounds,
+        return new PageData(info(v, rounds.size(), Instant.now()), rounds,
                 pairs.results().stream().map(Pair::of).toList(), FusionThroughput.of(pairs.fusions()),
                 deadLetters.of(run));
     }
