@@ -122,7 +122,8 @@ class EndToEndTest {
             assertThat(Files.readAllLines(out.resolve("timings.csv")))
                     .hasSize(1 + c.schedule().rounds() * c.schedule().pairs());
             assertThat(out.resolve("accuracy.png")).exists();
-            assertThat(console.toString()).contains("round 3/3");
+            assertThat(console.toString()).contains("round 3/3")
+                    .contains("watch it live: " + local.serviceUrl(LocalDeployment.Service.EVAL) + "/#/runs/e2e-1");
 
             List<WireMessage> log = new ArrayList<>();
             try (RunClient client = new RunClient(local.kafka())) {
