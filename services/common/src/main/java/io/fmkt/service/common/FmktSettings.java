@@ -45,9 +45,9 @@ public interface FmktSettings {
      */
     Optional<String> worker();
 
-    /** {@link #worker()}, or the host name. */
+    /** {@link #worker()}, or the host name; at most 128 characters (it travels in FusionCompleted). */
     default String workerName() {
-        return worker().orElseGet(() -> {
+        String name = worker().orElseGet(() -> {
             String host = System.getenv("HOSTNAME");
             if (host != null && !host.isBlank()) {
                 return host;
@@ -58,6 +58,11 @@ public interface FmktSettings {
                 return "pid-" + ProcessHandle.current().pid();
             }
         });
+        if (name.isBlank() || name.length() > io.fmkt.core.wire.FusionCompleted.MAX_WORKER_CHARS) {
+            throw new IllegalArgumentException("fmkt.worker must be 1.." + io.fmkt.core.wire.FusionCompleted.MAX_WORKER_CHARS
+                    + " characters, got " + name.length());
+        }
+        return name;
     }
 
     /** Bounds on what one run may ask for ({@link io.fmkt.core.admission.RunLimits}); absent: its defaults. */

@@ -7,14 +7,17 @@ import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.FusionRequested;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.service.common.DjlWorker;
+import io.fmkt.service.common.FmktSettings;
 import io.fmkt.service.common.Inbox;
 import io.fmkt.service.common.Metrics;
 import io.fmkt.service.common.Outbox;
 import io.fmkt.service.common.RunFollower;
 import io.fmkt.service.common.Runs;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -52,20 +55,20 @@ public class FusionProcessor {
     @Inject
     RunFollower follower;
     @Inject
-    io.fmkt.service.common.FmktSettings settings;
+    FmktSettings settings;
 
     @Inject
     @Channel("fused")
     Emitter<byte[]> fused;
 
     private final Map<FusionRequested, FusionCompleted> done = new ConcurrentHashMap<>();
+    private final java.util.Set<FusionRequested> inFlight = ConcurrentHashMap.newKeySet();
     private String workerName;
 
-    @jakarta.annotation.PostConstruct
+    @PostConstruct
     void name() {
         workerName = settings.workerName();
     }
-    private final java.util.Set<FusionRequested> inFlight = ConcurrentHashMap.newKeySet();
 
     @Incoming("runs")
     @Blocking
@@ -121,7 +124,7 @@ public class FusionProcessor {
                 .register(registry).record(Duration.ofNanos((long) (result.seconds() * 1e9)));
         // By run and worker too: the run page's throughput (FusionThroughput) from the same announcements.
         String[] tags = {Metrics.TAG_RUN, request.runId(), Metrics.TAG_WORKER, workerName, Metrics.TAG_LAYERS, layers};
-        registry.counter(Metrics.FUSION_PAIRS, io.micrometer.core.instrument.Tags.of(tags).and(Metrics.TAG_OUTCOME,
+        registry.counter(Metrics.FUSION_PAIRS, Tags.of(tags).and(Metrics.TAG_OUTCOME,
                 result.status().name().toLowerCase(java.util.Locale.ROOT))).increment();
         registry.counter(Metrics.FUSION_SAMPLES, tags).increment(result.images());
         registry.counter(Metrics.FUSION_SECONDS, tags).increment(result.seconds());
