@@ -11,7 +11,10 @@
 #      fmkt.pairs and fmkt.fused (the dead-letter path: every service then counts a dead letter);
 #   4. waits for two more scrapes, then evaluates EVERY PromQL expression of the dashboard through
 #      /api/v1/query (run -> the run id, service/instance -> '.*', $__rate_interval -> a window over
-#      the whole run), prints panel -> series and fails on any expression without data.
+#      the whole run), prints panel -> series and fails on any expression without data;
+#   5. compares the run page's figures for the run (eval-service's GET /runs/<run>/view: the last round's
+#      accuracy, each worker's fusion pairs/s and samples/s) with the dashboard's panels, and fails on
+#      any difference.
 # Everything it starts is stopped on exit (trap), and the temp dir is removed.
 # Needs: a JDK 17, python3, prometheus (+ promtool). Takes ~1.5-3 min on 2 cores (more if ./fmkt
 # must build first). FMKT_CHECK_KEEP=1 keeps the temp dir (logs) for inspection.
@@ -135,5 +138,5 @@ python3 "$ROOT/deploy/prometheus/check_dashboard.py" --prometheus "http://127.0.
   --dashboard "$ROOT/deploy/grafana/dashboards/fmkt.json" --window-since "$PROM_START" \
   --var run="$RUN_ID" --var job='.*' --var instance='.*' \
   --wait-for 'count(count by (job) (fmkt_dead_letters_total)) >= 3' \
-  --wait-scrapes 2 --timeout 60
+  --wait-scrapes 2 --timeout 60 --page "http://127.0.0.1:$EVAL"
 echo "== check-dashboard: ok in $(( $(date +%s) - START )) s"

@@ -6,7 +6,10 @@ NAME=VALUE; run -> the run id, job/instance -> '.*'), as are Grafana's built-in 
 ($__rate_interval, $__interval, $__range: --window, or --window-since: a window covering the whole run). Each panel
 target and each query variable (label_values(EXPR, LABEL) -> count by (LABEL) (EXPR)) goes through
 /api/v1/query. Prints a table (panel -> series) and exits 1 if any expression is rejected, returns
-no series, or only NaN values. Standard library only.
+no series, or only NaN values. With --page (the eval-service's URL), also compares the run page's figures
+for the run (GET /runs/<run>/view) with the dashboard's: the last round's accuracy (mean, min, max) and each
+worker's fusion throughput (pairs/s, samples/s per second of fusion), and exits 1 if any differs.
+Standard library only.
 """
 import argparse
 import json
@@ -100,6 +103,60 @@ def wait_series(base, expr, timeout):
     return False
 
 
+ACCURACY_PANEL = "Global accuracy per round"
+THROUGHPUT_PANEL = "Fusion throughput by run and worker"
+
+
+def panel_exprs(dashboard, title_start):
+    """The panel whose title starts with title_start: {refId: expr}."""
+    out = {}
+
+    def walk(panels):
+        for p in panels:
+            if p.get("title", "").startswith(title_start):
+                out.update({t["refId"]: t["expr"] for t in p.get("targets", []) if t.get("expr")})
+            walk(p.get("panels", []))
+
+    walk(dashboard.get("panels", []))
+    if not out:
+        raise KeyError(f"no panel titled {title_start}...")
+    return out
+
+
+def close(a, b, rel=1e-9):
+    return abs(a - b) <= rel * max(abs(a), abs(b), 1e-12)
+
+
+def compare_page(prometheus, page, run, dashboard, variables, window):
+    """The run page's figures against the dashboard's, for one run. Returns the number of differences."""
+    with urllib.request.urlopen(f"{page}/runs/{urllib.parse.quote(run)}/view", timeout=30) as r:
+        view = json.load(r)
+    rows, bad = [], 0
+    last = view["rounds"][-1]
+    acc = {s["metric"].get("stat"): float(s["value"][1]) for s in query(prometheus,
+           substitute(panel_exprs(dashboard, ACCURACY_PANEL)["A"], variables, window))}
+    for stat, key in (("mean", "accMean"), ("min", "accMin"), ("max", "accMax")):
+        rows.append((f"accuracy {stat}, round {last['round']}", last[key] / 100, acc.get(stat)))
+    exprs = panel_exprs(dashboard, THROUGHPUT_PANEL)
+    for ref, key, what in (("A", "pairsPerSecond", "pairs/s"), ("B", "samplesPerSecond", "samples/s")):
+        dash = {s["metric"].get("worker"): float(s["value"][1]) for s in query(prometheus,
+                substitute(exprs[ref], variables, window))}
+        workers = {w["worker"]: w[key] for w in view["throughput"]["workers"]}
+        if not workers:
+            rows.append((f"fusion {what}: no worker on the page", None, None))
+        for w in sorted(set(workers) | set(dash)):
+            rows.append((f"fusion {what}, worker {w}", workers.get(w), dash.get(w)))
+    print(f"run page {page}/#/runs/{run} against the dashboard:")
+    print(f"{'figure':<40}  {'page':>14}  {'dashboard':>14}  status")
+    for name, mine, theirs in rows:
+        ok = mine is not None and theirs is not None and close(mine, theirs)
+        bad += 0 if ok else 1
+        show = lambda v: "-" if v is None else f"{v:.8g}"
+        print(f"{name:<40}  {show(mine):>14}  {show(theirs):>14}  {'ok' if ok else 'DIFFERS'}")
+    print(f"page vs dashboard: {len(rows) - bad} equal, {bad} different")
+    return bad
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--prometheus", required=True)
@@ -111,6 +168,7 @@ def main():
     ap.add_argument("--wait-scrapes", type=int, default=2)
     ap.add_argument("--wait-for", action="append", default=[], help="an expression that must return a series first")
     ap.add_argument("--timeout", type=int, default=60)
+    ap.add_argument("--page", help="the eval-service's URL: compare its run page's figures for $run too")
     a = ap.parse_args()
     variables = dict(v.split("=", 1) for v in a.var)
 
@@ -146,6 +204,8 @@ def main():
     total = sum(1 for r in rows if not r[0].startswith("    "))
     print(f"{total - failures}/{total} expressions returned data")
     print(f"dashboard: {total - failures} passed, {failures} failed")
+    if a.page:
+        failures += compare_page(a.prometheus, a.page, variables["run"], dashboard, variables, window)
     return 1 if failures else 0
 
 

@@ -28,10 +28,14 @@ final class DistributedExecutor implements StudyExecutor {
     private final PrintStream progress;
 
     private final java.nio.file.Path stateDir;
+    private final java.util.function.UnaryOperator<String> page;
 
-    /** @param stateDir the local deployment's, whose data root the services read datasets from */
+    /**
+     * @param stateDir the local deployment's, whose data root the services read datasets from
+     * @param page     a run id's page URL, printed as each run is submitted
+     */
     DistributedExecutor(RunClient client, int inFlight, Duration timeout, java.nio.file.Path stateDir,
-            PrintStream progress) {
+            java.util.function.UnaryOperator<String> page, PrintStream progress) {
         if (inFlight < 1) {
             throw new IllegalArgumentException("--in-flight must be >= 1, got " + inFlight);
         }
@@ -40,6 +44,7 @@ final class DistributedExecutor implements StudyExecutor {
         this.timeout = timeout;
         this.progress = progress;
         this.stateDir = stateDir;
+        this.page = page;
     }
 
     @Override
@@ -73,6 +78,7 @@ final class DistributedExecutor implements StudyExecutor {
         RunClient.RunLog log;
         try (RunClient.Follower f = client.follow(id)) {
             client.publish(RunStarted.of(id, c, Instant.now()));
+            progress.printf("  %s (%s): %s%n", run.key(), id, page.apply(id));
             log = f.await(c.schedule().rounds(), timeout, e -> progress.printf(Locale.ROOT,
                     "  %s (%s) round %d/%d  acc %.2f %%%n", run.key(), id, e.round(), c.schedule().rounds(),
                     e.accMean()), m -> {

@@ -211,6 +211,11 @@ public final class LocalDeployment implements AutoCloseable {
         return "http://127.0.0.1:" + ports.of(s);
     }
 
+    /** The run page of {@code runId} on this deployment's eval-service: a stable URL, open before the run starts. */
+    public String pageUrl(String runId) {
+        return serviceUrl(Service.EVAL) + "/#/runs/" + runId;
+    }
+
     /** Where the services this deployment starts read datasets from ({@code fmkt.data-dir}). */
     public static Path dataRoot(Path stateDir) {
         return stateDir.toAbsolutePath().normalize().resolve("data");
@@ -446,6 +451,7 @@ public final class LocalDeployment implements AutoCloseable {
                 "-Dfmkt.s3.access-key=" + ACCESS_KEY,
                 "-Dfmkt.s3.bucket=" + BUCKET,
                 "-Dfmkt.data-dir=" + dataRoot(stateDir),
+                "-Dfmkt.worker=" + instance.name(), // replicas share this host: name each for its throughput
                 "-jar", jar.toString()));
         Files.createDirectories(dataRoot(stateDir));
         if (Files.exists(kafkaUsersFile(stateDir))) {

@@ -123,10 +123,17 @@ public final class ReplayCommand implements Callable<Integer> {
                     }
                 }
                 o.printf("published %s (replay of %s) with %d rounds on %s%n", id, run, replayed.size(), Topics.ROUNDS);
+                o.println(pageLine(local, id));
             }
             o.printf("%nwrote %s (comparison.csv, comparison.png)%n", out);
         }
         return 0;
+    }
+
+    /** A replay starts no services: its page is there when an eval-service runs on this deployment. */
+    private static String pageLine(LocalDeployment local, String id) {
+        return "page: " + local.pageUrl(id) + (local.ready(LocalDeployment.Service.EVAL) ? ""
+                : " (when an eval-service runs there, e.g. after ./fmkt run --keep-running PIDFILE)");
     }
 
     private Replay.Log readLog(LocalDeployment local) {
@@ -162,6 +169,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 if (resume != null) {
                     client.publish(resume);
                     o.printf("resuming %s from round %d%n", run, resume.fromRound());
+                    o.println("watch it live: " + local.pageUrl(run));
                 } else {
                     o.printf("run %s is complete: nothing to resume%n", run);
                 }

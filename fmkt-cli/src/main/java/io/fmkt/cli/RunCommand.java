@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run an experiment on the distributed services (Kafka + S3), starting the local stack and"
-                + " services if they are not running; writes results/<run-id>/.")
+                + " services if they are not running; prints the URL of the run's live page on the eval-service and"
+                + " writes results/<run-id>/.")
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions experiment;
@@ -76,6 +77,7 @@ public final class RunCommand implements Callable<Integer> {
             kill.forEach(local::killable); // a wrong name fails now, not mid-run
             java.util.Map<String, Long> fusedBefore = local.fusedPairs();
             RunClient.RunLog log;
+            o.println("watch it live: " + local.pageUrl(id));
             try (RunClient.Follower f = client.follow(id)) {
                 client.publish(RunStarted.of(id, c, Instant.now()));
                 final ExperimentConfig cfg = c;

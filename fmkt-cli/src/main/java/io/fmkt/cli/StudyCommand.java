@@ -73,7 +73,7 @@ public final class StudyCommand implements Callable<Integer> {
                  RunClient client = new RunClient(local.kafka())) {
                 client.ensureTopics();
                 report = Study.run(p, k, dir, new DistributedExecutor(client, inFlight, deployment.timeout(), deployment.stateDir(),
-                        System.out), System.out);
+                        local::pageUrl, System.out), System.out);
                 deployment.finish(local);
             }
         }

@@ -47,7 +47,33 @@ import org.junit.jupiter.api.io.TempDir;
  * in-process simulator's for the same seed, and the log and the store must hold every message and
  * object of every round.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class EndToEndTest {
+    /** The stack and services the main job and the run page share (not the resume test: it kills its own). */
+    record Shared(LocalDeployment.Ports ports, DeploymentOptions options, LocalDeployment local) {
+    }
+
+    @TempDir
+    static Path sharedDir;
+    private static Shared shared;
+
+    /** Started on first use: after the resume test, so that two deployments never run at once. */
+    static synchronized Shared shared() throws Exception {
+        if (shared == null) {
+            LocalDeployment.Ports ports = freePorts();
+            DeploymentOptions d = options(sharedDir, ports);
+            shared = new Shared(ports, d, LocalDeployment.startOrReuse(d.home(), d.stateDir(),
+                    sharedDir.resolve("logs"), ports, Numerics.NATIVE, m -> { }));
+        }
+        return shared;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopShared() {
+        if (shared != null) {
+            shared.local().close();
+        }
+    }
 
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -82,20 +108,22 @@ class EndToEndTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(2)
     void distributedRunEqualsTheSimulatorAndLogsEveryMessageAndObject(@TempDir Path tmp) throws Exception {
-        LocalDeployment.Ports ports = freePorts();
-        DeploymentOptions d = options(tmp, ports);
+        LocalDeployment.Ports ports = shared().ports();
+        DeploymentOptions d = shared().options();
         ExperimentConfig c = config();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        try (LocalDeployment local = LocalDeployment.startOrReuse(d.home(), d.stateDir(), tmp.resolve("logs"), ports,
-                Numerics.NATIVE, m -> { })) {
+        LocalDeployment local = shared().local();
+        {
             Path out = RunCommand.execute(c, "e2e-1", d, new PrintStream(console, true)).out();
 
             assertSameFilesAsTheSimulator(out, c, tmp, console.toString());
             assertThat(Files.readAllLines(out.resolve("timings.csv")))
                     .hasSize(1 + c.schedule().rounds() * c.schedule().pairs());
             assertThat(out.resolve("accuracy.png")).exists();
-            assertThat(console.toString()).contains("round 3/3");
+            assertThat(console.toString()).contains("round 3/3")
+                    .contains("watch it live: " + local.serviceUrl(LocalDeployment.Service.EVAL) + "/#/runs/e2e-1");
 
             List<WireMessage> log = new ArrayList<>();
             try (RunClient client = new RunClient(local.kafka())) {
@@ -158,7 +186,7 @@ class EndToEndTest {
                     new StudyRun(StudySetting.GRID.get(1), 8, c.schedule().seed(), StudySetting.GRID.get(1).apply(c)));
             java.util.Map<String, String> got = new java.util.concurrent.ConcurrentHashMap<>();
             try (RunClient client = new RunClient(local.kafka())) {
-                new DistributedExecutor(client, 2, Duration.ofMinutes(5), d.stateDir(), new PrintStream(
+                new DistributedExecutor(client, 2, Duration.ofMinutes(5), d.stateDir(), local::pageUrl, new PrintStream(
                         java.io.OutputStream.nullOutputStream())).runAll(two, (run, id, result, wall) -> {
                             assertThat(ResultTables.pairsCsv(result).lines()).hasSize(1 + c.schedule().rounds());
                             got.put(run.key(), ResultTables.roundsCsv(result.rounds()));
@@ -242,6 +270,113 @@ class EndToEndTest {
         }
     }
 
+    /**
+     * Issue 24: the eval-service's page in a real Chromium, open before a run starts on the shared
+     * deployment: rounds appear without a reload while the run goes on, and the page shows the values of
+     * the run's rounds.csv, draws its charts, starts a replay with the operator's credentials and shows a
+     * counterfactual beside its parent as comparison.csv has it. No console error, and every request goes
+     * to the service itself and gets 200. Saves target/run-page.png (the README's screenshot).
+     */
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void theRunPageFollowsALiveRunInChromium(@TempDir Path tmp) throws Exception {
+        RunPageBrowser.assumeChromium();
+        LocalDeployment local = shared().local();
+        DeploymentOptions d = shared().options();
+        ExperimentConfig c = config().toBuilder().clients(6).pairs(2).rounds(5).seed(5).build();
+        String run = "e2e-page";
+        String origin = local.serviceUrl(LocalDeployment.Service.EVAL);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (RunPageBrowser page = new RunPageBrowser(tmp.resolve("chromium-profile"))) {
+            page.open(local.pageUrl(run));
+            page.await(Duration.ofSeconds(30), () -> !page.texts("#waiting").isEmpty());
+            page.script("window.fmktNoReload = 42;");
+
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+            java.util.concurrent.Future<Path> running = pool.submit(() -> RunCommand.execute(c, run, d,
+                    new PrintStream(console, true)).out());
+            java.util.SortedSet<Integer> shown = new java.util.TreeSet<>(); // round rows seen while it ran
+            java.util.Set<String> states = new java.util.HashSet<>();
+            while (!running.isDone()) {
+                shown.add(page.rows("rounds-table").size());
+                states.addAll(page.texts("#state"));
+                Thread.sleep(250);
+            }
+            Path out = running.get();
+            int rounds = c.schedule().rounds();
+            page.await(Duration.ofSeconds(30), () -> page.rows("rounds-table").size() == rounds);
+            assertThat(shown).as("rounds appeared one by one while the run went on\n" + console)
+                    .anyMatch(n -> n > 0 && n < rounds);
+            assertThat(states).as("shown running while it ran").contains("running");
+            assertThat(page.script("return window.fmktNoReload"))
+                    .as("the page updated itself, never reloaded").isEqualTo(42L);
+
+            // the page's numbers are the run's own: its rounds.csv, its JSON rounds
+            List<String> csv = Files.readAllLines(out.resolve("rounds.csv"));
+            assertThat(page.rows("rounds-table")).isEqualTo(csv.subList(1, csv.size()));
+            HttpClient http = HttpClient.newHttpClient();
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            assertThat(json.readTree(awaitBody(http, origin + "/runs/" + run + "/view", b -> true)).get("rounds"))
+                    .isEqualTo(json.readTree(awaitBody(http, origin + "/runs/" + run + "/rounds", b -> true)));
+            page.await(Duration.ofSeconds(30), () -> page.texts("#state").contains("finished"));
+
+            // charts drawn from those numbers
+            assertThat(page.attributes("#accuracy-chart path.mean", "d")).singleElement()
+                    .satisfies(path -> assertThat(path.split("L")).hasSize(rounds));
+            assertThat(page.attributes("#accuracy-chart path.band", "d")).singleElement().asString().endsWith("Z");
+            assertThat(page.attributes("#heatmap rect", "fill")).hasSize(rounds * c.data().clients())
+                    .allSatisfy(f -> assertThat(f).startsWith("hsl("));
+            assertThat(page.attributes("#pairs-chart rect", "data-status")).hasSize(rounds * c.schedule().pairs())
+                    .containsOnly("fused");
+            assertThat(page.texts("#pairs-chart rect title")).allSatisfy(t -> assertThat(t).contains("fused"));
+            assertThat(page.attributes("#cka-chart path.cka", "d")).hasSize(4)
+                    .allSatisfy(path -> assertThat(path).startsWith("M").contains("L"));
+            assertThat(page.rows("throughput-table")).singleElement().asString().startsWith("fusion-service,"
+                    + rounds * c.schedule().pairs() + ",");
+            Files.createDirectories(Path.of("target"));
+            Files.write(Path.of("target", "run-page.png"), page.screenshot());
+
+            // operate: no password, no request; with the operator's, a replay starts and gets its own page
+            page.all("form.replay button").get(0).click();
+            assertThat(page.texts("#replay-status")).singleElement().asString().contains("password first");
+            page.all("form.replay input[name=password]").get(0).sendKeys(local.operatorPassword());
+            page.all("form.replay button").get(0).click();
+            page.await(Duration.ofMinutes(2), () -> String.join("", page.texts("#replay-status")).contains("done"));
+            assertThat(page.texts("#replay-status a")).containsExactly(run + "-reevaluate");
+
+            // a counterfactual over its parent, as comparison.csv has it
+            assertThat(Fmkt.commandLine().execute(concat(new String[] {"replay", "--run", run, "--layers", "1",
+                "--replay-id", run + "-stage1"}, new String[] {"--results", d.resultsDir().toString(), "--state-dir",
+                d.stateDir().toString(), "--kafka-port", Integer.toString(shared().ports().kafka()), "--s3-port",
+                Integer.toString(shared().ports().s3()), "--service-ports", shared().ports().client() + ","
+                + shared().ports().fusion() + "," + shared().ports().eval()}))).isZero();
+            page.open(local.pageUrl(run + "-stage1"));
+            page.await(Duration.ofSeconds(60), () -> page.rows("compare-table").size() == rounds);
+            List<String> comparison = Files.readAllLines(d.resultsDir().resolve(run + "-stage1").resolve("comparison.csv"));
+            assertThat(page.rows("compare-table")).isEqualTo(comparison.subList(1, comparison.size()).stream()
+                    .map(l -> String.join(",", java.util.Arrays.copyOf(l.split(","), 4))).toList());
+            assertThat(page.attributes("#compare-chart path.series1, #compare-chart path.series2", "d")).hasSize(2);
+            page.open(origin + "/#/");
+            page.await(Duration.ofSeconds(30), () -> page.texts("#runs-table a").containsAll(List.of(run, run + "-stage1",
+                    run + "-reevaluate")));
+
+            // nothing failed, nothing left the service
+            assertThat(page.console()).as("browser console").noneMatch(e -> e.getLevel().intValue()
+                    >= java.util.logging.Level.WARNING.intValue());
+            // chrome:// and data: are the browser's own; anything that could reach a network must be the service
+            List<RunPageBrowser.Request> network = page.requests().stream()
+                    .filter(r -> r.url().matches("(?i)(https?|wss?|ftp):.*")).toList();
+            assertThat(network).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.url()).as("every request to the service's own origin").startsWith(origin + "/");
+                assertThat(r.status()).as(r.url()).isEqualTo(r.url().contains("/replays?") ? 202 : 200);
+            });
+            assertThat(network).extracting(RunPageBrowser.Request::url)
+                    .contains(origin + "/page.js", origin + "/page.css", origin + "/favicon.svg");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     static String[] concat(String[] a, String[] b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
@@ -268,6 +403,7 @@ class EndToEndTest {
      * they rebuild the run from the log: the finished run's rounds.csv and pairs.csv equal an undisturbed one's.
      */
     @Test
+    @org.junit.jupiter.api.Order(1)
     void aRunWhoseServicesWereKilledResumesToTheSameRounds(@TempDir Path tmp) throws Exception {
         LocalDeployment.Ports ports = freePorts();
         DeploymentOptions d = options(tmp, ports);

@@ -106,6 +106,16 @@ public final class RunLedger {
         return schedule(round).stream().filter(p -> p.receiver() == receiver).findFirst().orElse(null);
     }
 
+    /** Every model recorded, in no particular order. */
+    public List<ModelPublished> models() {
+        return List.copyOf(models.values());
+    }
+
+    /** Every pair's outcome recorded (the first for each pair), in no particular order. */
+    public List<RoundMessage> outcomes() {
+        return List.copyOf(outcomes.values());
+    }
+
     public ModelPublished model(int round, int client) {
         return models.get(key(round, client));
     }

@@ -1,6 +1,8 @@
 package io.fmkt.core.protocol;
 
 import io.fmkt.core.codec.CodecException;
+import io.fmkt.core.results.PairResult;
+import io.fmkt.core.results.RunResult;
 import io.fmkt.core.store.ObjectStoreException;
 import io.fmkt.core.train.ExperimentData;
 import io.fmkt.core.wire.RoundEvaluated;
@@ -178,6 +180,22 @@ public final class RunScoring {
 
     public RunStarted run() {
         return run;
+    }
+
+    /**
+     * What the log has said about the run's pairs so far: one result per pair with an outcome, in round and
+     * schedule order (the rows of its pairs.csv), and the fusions announced (their workers and timings).
+     */
+    public record Pairs(List<PairResult> results, List<FusionCompleted> fusions) {
+    }
+
+    public Pairs pairs() {
+        synchronized (ledger) {
+            List<RoundMessage> outcomes = ledger.outcomes();
+            return new Pairs(RunResult.ofLog(run.config(), List.of(), outcomes, ledger.models()).pairs(),
+                    outcomes.stream().filter(FusionCompleted.class::isInstance).map(FusionCompleted.class::cast)
+                            .toList());
+        }
     }
 
     /** The rounds evaluated so far, 1..k without a gap. */

@@ -20,11 +20,16 @@ import io.fmkt.core.train.FusionResult;
  * @param startedAtMillis when the fusion's compute began, epoch milliseconds on the fusion worker's
  *                   clock (with {@code seconds}, where a run spent its time); null when not clocked,
  *                   or from an older build
+ * @param worker     the fusion worker that computed it ({@code fmkt.worker}: a pod or process name), so a
+ *                   run's throughput can be told per worker; null when not named, or from an older build
  */
 public record FusionCompleted(String runId, int round, int updater, int receiver, Status status, Kept kept,
         @Nullable BlobRef fused, @Nullable BlobRef features, FusionLosses losses, @Nullable double[] holdoutAcc,
-        int steps, long images, double seconds, @Nullable String failure, @Nullable Long startedAtMillis)
-        implements RoundMessage {
+        int steps, long images, double seconds, @Nullable String failure, @Nullable Long startedAtMillis,
+        @Nullable String worker) implements RoundMessage {
+    /** Longest worker name carried: a host or pod name. */
+    public static final int MAX_WORKER_CHARS = 128;
+
 
     public enum Status {
         @JsonProperty("fused") FUSED,
@@ -63,6 +68,10 @@ public record FusionCompleted(String runId, int round, int updater, int receiver
         if (startedAtMillis != null) {
             Checks.atLeast("startedAtMillis", startedAtMillis, 0L);
         }
+        if (worker != null && (worker.isBlank() || worker.length() > MAX_WORKER_CHARS)) {
+            throw WireException.invalid("worker", "must be 1.." + MAX_WORKER_CHARS + " characters, got "
+                    + worker.length());
+        }
         if (holdoutAcc != null) {
             holdoutAcc = holdoutAcc.clone();
             if (holdoutAcc.length != 2) {
@@ -97,7 +106,13 @@ public record FusionCompleted(String runId, int round, int updater, int receiver
         boolean ok = result.ok();
         return new FusionCompleted(runId, round, pair.updater(), pair.receiver(), ok ? Status.FUSED : Status.FAILED,
                 ok ? Kept.of(result.kept()) : Kept.OWN, fused, features, result.losses(), result.holdoutAcc(),
-                result.steps(), result.images(), result.seconds(), result.failure(), startedAtMillis);
+                result.steps(), result.images(), result.seconds(), result.failure(), startedAtMillis, null);
+    }
+
+    /** The same announcement, naming the worker that computed it. */
+    public FusionCompleted withWorker(String name) {
+        return new FusionCompleted(runId, round, updater, receiver, status, kept, fused, features, losses, holdoutAcc,
+                steps, images, seconds, failure, startedAtMillis, name);
     }
 
     public boolean ok() {

@@ -45,6 +45,12 @@ class RecordsTest {
         assertThat(c.losses().fmLast()).containsExactly(0.1);
         assertThat(c.holdoutAcc()).containsExactly(55, 50);
         assertThat(c.startedAtMillis()).isEqualTo(1_764_500_000_000L);
+        assertThat(c.worker()).as("named by the service that sends it").isNull();
+        assertThat(c.withWorker("fusion-0").worker()).isEqualTo("fusion-0");
+        assertThat(c.withWorker("fusion-0").losses()).isEqualTo(c.losses());
+        assertThatThrownBy(() -> c.withWorker(" ")).hasMessageContaining("worker");
+        assertThatThrownBy(() -> c.withWorker("w".repeat(FusionCompleted.MAX_WORKER_CHARS + 1)))
+                .hasMessageContaining("worker");
 
         // A failed fusion under keep=best: the receiver keeps its previous model, nothing is published.
         FusionResult failed = new FusionResult(KeepPolicy.BEST, 3, 192, 0.2, new FusionLosses(Double.NaN,

@@ -56,7 +56,7 @@ final class Samples {
                 blob("fused", SHA_A), null,
                 new FusionLosses(2.5, 1.25, 2.75, 1.5, 0.9, 0.1 + 0.2, new double[] {0.5, 1e-9},
                         new double[] {0.25, Double.MIN_NORMAL}),
-                new double[] {41.5, 43.25}, 40, 5_120L, 3.5, null, 1_764_500_000_456L);
+                new double[] {41.5, 43.25}, 40, 5_120L, 3.5, null, 1_764_500_000_456L, "fusion-service-1");
     }
 
     /** A diverged fusion: non-finite losses must survive the wire (they are the evidence). */
@@ -64,7 +64,7 @@ final class Samples {
         return new FusionCompleted(RUN, 8, 1, 0, FusionCompleted.Status.FAILED, FusionCompleted.Kept.OWN, null, null,
                 new FusionLosses(2.5, Double.NaN, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
                         -0.0, new double[0], new double[0]),
-                null, 3, 384L, 0.25, "non-finite fusion loss at epoch 0 step 3 (L_a=NaN)", null);
+                null, 3, 384L, 0.25, "non-finite fusion loss at epoch 0 step 3 (L_a=NaN)", null, null);
     }
 
     static PairSkipped pairSkipped() {

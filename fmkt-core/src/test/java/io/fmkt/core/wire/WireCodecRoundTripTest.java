@@ -104,13 +104,16 @@ class WireCodecRoundTripTest {
         ObjectNode model = (ObjectNode) PLAIN.readTree(codec.encode(Samples.modelPublished()));
         ObjectNode fusion = (ObjectNode) PLAIN.readTree(codec.encode(Samples.fusionCompleted()));
         assertThat(model.get("startedAtMillis").asLong()).isEqualTo(1_764_500_000_123L);
+        assertThat(fusion.get("worker").asText()).isEqualTo("fusion-service-1");
         model.remove("startedAtMillis");
         fusion.remove("startedAtMillis");
+        fusion.remove("worker");
         ModelPublished m = codec.decode(PLAIN.writeValueAsBytes(model), ModelPublished.class);
         FusionCompleted f = codec.decode(PLAIN.writeValueAsBytes(fusion), FusionCompleted.class);
         assertThat(m.startedAtMillis()).isNull();
         assertThat(m.trainSeconds()).isEqualTo(Samples.modelPublished().trainSeconds());
         assertThat(f.startedAtMillis()).isNull();
+        assertThat(f.worker()).as("nor named its worker").isNull();
         assertThat(f.seconds()).isEqualTo(Samples.fusionCompleted().seconds());
     }
 

@@ -55,6 +55,34 @@ public interface FmktSettings {
     @WithName("kernel-check.fault")
     java.util.Optional<String> kernelCheckFault();
 
+    /**
+     * This process's name as a worker ({@code FMKT_WORKER}): fusion-service puts it in its announcements and
+     * in the {@code worker} tag of its metrics, so that a run's throughput can be told per worker. Absent:
+     * the host name, a pod's own on Kubernetes; processes sharing a host need one each (the local
+     * deployment names them after their replica).
+     */
+    Optional<String> worker();
+
+    /** {@link #worker()}, or the host name; at most 128 characters (it travels in FusionCompleted). */
+    default String workerName() {
+        String name = worker().orElseGet(() -> {
+            String host = System.getenv("HOSTNAME");
+            if (host != null && !host.isBlank()) {
+                return host;
+            }
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                return "pid-" + ProcessHandle.current().pid();
+            }
+        });
+        if (name.isBlank() || name.length() > io.fmkt.core.wire.FusionCompleted.MAX_WORKER_CHARS) {
+            throw new IllegalArgumentException("fmkt.worker must be 1.." + io.fmkt.core.wire.FusionCompleted.MAX_WORKER_CHARS
+                    + " characters, got " + name.length());
+        }
+        return name;
+    }
+
     /** Bounds on what one run may ask for ({@link io.fmkt.core.admission.RunLimits}); absent: its defaults. */
     Limits limits();
 

@@ -11,12 +11,17 @@ package io.fmkt.service.common;
  */
 public final class Metrics {
     // --- fusion-service -------------------------------------------------------------------------
-    /** Timer: one FM-kt fusion (mutual distillation of a pair), load to publish. Tags: run, layers, outcome. */
+    /** Timer: one fusion (its own compute, as announced), for percentiles. Tags: layers. */
     public static final String FUSION_DURATION = "fmkt.fusion.duration";
-    /** Counter: fusions finished. Tags: run, outcome (fused, failed, skipped). */
+    /** Counter: fusions finished. Tags: run, worker, layers, outcome (fused, failed). */
     public static final String FUSION_PAIRS = "fmkt.fusion.pairs";
-    /** Counter: images seen by fusion training (both models of a pair count once). Tags: run. */
+    /** Counter: images seen by fusion training (both models of a pair count once). Tags: run, worker, layers. */
     public static final String FUSION_SAMPLES = "fmkt.fusion.samples";
+    /**
+     * Counter: seconds of fusion compute (each fusion's own timer, as announced). Pairs or samples over it
+     * are a worker's throughput, the figures of the run page (FusionThroughput). Tags: run, worker, layers.
+     */
+    public static final String FUSION_SECONDS = "fmkt.fusion.seconds";
 
     // --- client-service -------------------------------------------------------------------------
     /** Counter: images seen by local training. Tags: run, client. */
@@ -60,6 +65,8 @@ public final class Metrics {
     public static final String TAG_RUN = "run";
     public static final String TAG_CLIENT = "client";
     public static final String TAG_LAYERS = "layers";
+    /** The process that did the work ({@code fmkt.worker}). */
+    public static final String TAG_WORKER = "worker";
     public static final String TAG_STAGE = "stage";
     public static final String TAG_STAT = "stat";
     public static final String TAG_OUTCOME = "outcome";

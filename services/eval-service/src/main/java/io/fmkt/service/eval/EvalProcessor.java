@@ -3,11 +3,14 @@ package io.fmkt.service.eval;
 import io.fmkt.core.protocol.ModelStore;
 import io.fmkt.core.protocol.RunScoring;
 import io.fmkt.core.store.ObjectStore;
+import io.fmkt.core.wire.DeadLetter;
 import io.fmkt.core.wire.ModelPublished;
 import io.fmkt.core.wire.RoundEvaluated;
 import io.fmkt.core.wire.RoundMessage;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.core.wire.Topics;
+import io.fmkt.core.wire.WireCodec;
+import io.fmkt.core.wire.WireException;
 import io.fmkt.service.common.DeadLetters;
 import io.fmkt.service.common.DjlWorker;
 import io.fmkt.service.common.Inbox;
@@ -47,9 +50,11 @@ public class EvalProcessor {
     @Inject RoundGauges gauges;
     @Inject RunHistory history;
     @Inject DeadLetters deadLetters;
+    @Inject RunDeadLetters runDeadLetters;
+    @Inject WireCodec codec;
 
-    /** A run's scoring, and its records not yet scored. */
-    record RunView(RunScoring scoring, UnscoredRecords unscored) {
+    /** A run's scoring, its records not yet scored, and what else was seen of it. */
+    record RunView(RunScoring scoring, UnscoredRecords unscored, RunActivity activity) {
         RunStarted run() {
             return scoring.run();
         }
@@ -87,9 +92,27 @@ public class EvalProcessor {
             follower.runOf(e.runId(), this::takeUp);
             RunView v = views.get(e.runId());
             if (v != null && v.run().isReplay() && v.scoring().accept(e)) {
+                v.activity().saw(record.timestamp());
                 gauges.record(e, v.run().config().schedule().rounds());
             }
         });
+    }
+
+    /**
+     * Every service's dead letters, for each run's page. Read as they are, never dead-lettered again: a
+     * letter that does not decode is only logged.
+     */
+    @Incoming("dead-letters")
+    @Blocking
+    public void onDeadLetter(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        try {
+            runDeadLetters.add(codec.decode(record.value(), DeadLetter.class));
+        } catch (WireException e) {
+            LOG.debugf("fmkt.dlq offset %d is no dead letter: %s", record.offset(), e.getMessage());
+        }
     }
 
     /** Builds the run's view from what the log holds, then scores what is complete; a replay's only collects. */
@@ -97,7 +120,8 @@ public class EvalProcessor {
         if (views.containsKey(run.runId())) {
             return;
         }
-        RunView v = new RunView(new RunScoring(run, new ModelStore(store)), new UnscoredRecords(deadLetters));
+        RunView v = new RunView(new RunScoring(run, new ModelStore(store)), new UnscoredRecords(deadLetters),
+                new RunActivity(Instant.parse(run.createdAt())));
         List<RoundMessage> logged = run.isReplay() ? List.of()
                 : history.events(run, List.of(Topics.MODELS, Topics.FUSED, Topics.ROUNDS));
         v.scoring().recover(logged);
@@ -117,6 +141,7 @@ public class EvalProcessor {
         RunView v = views.get(event.runId());
         boolean fresh = v.scoring().record(event);
         v.unscored().add(record, event);
+        v.activity().saw(record.timestamp());
         if (fresh) { // a redelivery completes no round
             worker.submit("evaluating run " + v.run().runId(), () -> evaluate(v));
         }
@@ -141,11 +166,13 @@ public class EvalProcessor {
         try {
             v.scoring().evaluateComplete(runs.data(v.run()), Instant.now(), s -> {
                 v.unscored().scored(s.round().round());
+                v.activity().saw(Instant.now());
                 publisher.publish(s, v.run().config().schedule().rounds());
             });
         } catch (RunScoring.RoundNotScored bad) {
             v.unscored().failed(bad.round(), "round " + bad.round() + " of run " + v.run().runId()
                     + " cannot be scored: " + bad.getCause().getMessage());
+            v.activity().fail("round " + bad.round() + " cannot be scored: " + bad.getCause().getMessage());
             LOG.errorf("run %s round %d not evaluated: %s", v.run().runId(), bad.round(), bad.getCause().getMessage());
         }
     }

@@ -17,4 +17,12 @@ public interface EvalSettings {
      * replay, every attempt is 401. Never logged.
      */
     Optional<String> operatorPassword();
+
+    /**
+     * A run that is neither finished nor failed and has logged nothing for this long shows as stopped on
+     * the run page and in {@code GET /runs} (nothing announces that a run's services went away). The
+     * default is client-service's deadline: a live run logs a skip by then at the latest.
+     */
+    @WithDefault("PT10M")
+    java.time.Duration stoppedAfter();
 }

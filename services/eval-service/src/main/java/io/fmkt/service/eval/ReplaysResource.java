@@ -55,6 +55,7 @@ public class ReplaysResource {
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     public ReplayService.Status status(@PathParam("id") String id) {
+        requireId(id);
         ReplayService.Status s = replays.status(id);
         if (s == null) {
             throw new NotFoundException("unknown replay '" + id + "'");
@@ -66,10 +67,18 @@ public class ReplaysResource {
     @Path("/{id}/comparison.csv")
     @Produces("text/csv")
     public String comparison(@PathParam("id") String id) {
+        requireId(id);
         ReplayComparison c = replays.comparison(id);
         if (c == null) {
             throw new NotFoundException("no finished replay '" + id + "'");
         }
         return c.csv();
+    }
+
+    /** A replay's id is a run id: anything else is refused before it is looked up. */
+    private static void requireId(String id) {
+        if (!io.fmkt.core.wire.RunIds.isValid(id)) {
+            throw new BadRequestException("not a replay id: " + io.fmkt.core.wire.RunIds.PATTERN.pattern());
+        }
     }
 }

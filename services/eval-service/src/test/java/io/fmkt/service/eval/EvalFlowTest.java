@@ -98,5 +98,62 @@ class EvalFlowTest {
                 e.accMean()));
         given().get("/runs/no-such-run/rounds").then().statusCode(404);
         given().get("/q/metrics").then().statusCode(200).body(containsString("fmkt_round_accuracy{run=\"" + run));
+
+        // the run page's view: the same rounds, the pair's outcome with its reason, the run's dead letters
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        KafkaProbe.send(bootstrap, Topics.MODELS, Topics.modelKey(run, 0), "{\"schema\":1}}".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        com.fasterxml.jackson.databind.JsonNode view = awaitView(json, run, v -> v.at("/deadLetters/count").asInt() > 0);
+        assertThat(view.get("rounds")).isEqualTo(json.readTree(given().get("/runs/" + run + "/rounds").then()
+                .statusCode(200).extract().asString()));
+        assertThat(view.at("/run/state").asText()).isEqualTo("finished");
+        assertThat(view.at("/run/roundsPlanned").asInt()).isEqualTo(1);
+        assertThat(view.get("pairs")).hasSize(1);
+        assertThat(view.at("/pairs/0/status").asText()).isEqualTo("skipped");
+        assertThat(view.at("/pairs/0/reason").asText()).isEqualTo("deadline: test");
+        assertThat(view.at("/throughput/pairs").asInt()).as("a skipped pair did no fusion").isZero();
+        assertThat(view.at("/deadLetters/count").asInt()).isEqualTo(1);
+        assertThat(view.at("/deadLetters/reasons/MALFORMED_JSON").asInt()).isEqualTo(1);
+        assertThat(view.at("/deadLetters/recent/0/topic").asText()).isEqualTo(Topics.MODELS);
+        // hostile ids never reach a lookup
+        given().get("/runs/..%2F..%2Fetc/view").then().statusCode(400);
+        given().get("/runs/%3Cscript%3E/view").then().statusCode(400);
+        given().get("/runs/no-such-run/view").then().statusCode(404);
+    }
+
+    /** A run another service refused (its record on fmkt.runs dead-lettered) shows as failed. */
+    @Test
+    void aRunAServiceRefusedIsFailed() throws Exception {
+        ExperimentConfig c = ExperimentConfig.builder().rounds(2).testCap(100).width(2).seed(4).build();
+        String run = "eval-refused-" + UUID.randomUUID().toString().substring(0, 8);
+        RunStarted started = RunStarted.of(run, c, Instant.now());
+        send(started);
+        // what a client-service whose limits are lower writes (Inbox -> DeadLetters)
+        send(io.fmkt.core.wire.DeadLetter.of(Topics.RUNS, 0, 0, Topics.keyOf(started), CODEC.encode(started),
+                "LIMIT_EXCEEDED", "config.data.clients = 4 exceeds the limit 2", Instant.now()));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode view = awaitView(json, run,
+                v -> v.at("/run/state").asText().equals("failed"));
+        assertThat(view.at("/run/failure").asText()).contains("refused");
+        assertThat(view.at("/deadLetters/reasons/LIMIT_EXCEEDED").asInt()).isEqualTo(1);
+        String list = given().get("/runs").then().statusCode(200).extract().asString();
+        assertThat(json.readTree(list).findValuesAsText("runId")).contains(run);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode awaitView(com.fasterxml.jackson.databind.ObjectMapper json,
+            String run, java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> ready) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            var r = given().get("/runs/" + run + "/view");
+            if (r.statusCode() == 200) {
+                com.fasterxml.jackson.databind.JsonNode v = json.readTree(r.asString());
+                if (ready.test(v) || System.nanoTime() > deadline) {
+                    return v;
+                }
+            } else if (System.nanoTime() > deadline) {
+                throw new AssertionError("no view of " + run + ": " + r.statusCode());
+            }
+            Thread.sleep(300);
+        }
     }
 }

@@ -7,14 +7,17 @@ import io.fmkt.core.wire.FusionCompleted;
 import io.fmkt.core.wire.FusionRequested;
 import io.fmkt.core.wire.RunStarted;
 import io.fmkt.service.common.DjlWorker;
+import io.fmkt.service.common.FmktSettings;
 import io.fmkt.service.common.Inbox;
 import io.fmkt.service.common.Metrics;
 import io.fmkt.service.common.Outbox;
 import io.fmkt.service.common.RunFollower;
 import io.fmkt.service.common.Runs;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -51,6 +54,8 @@ public class FusionProcessor {
     MeterRegistry registry;
     @Inject
     RunFollower follower;
+    @Inject
+    FmktSettings settings;
 
     @Inject
     @Channel("fused")
@@ -58,6 +63,12 @@ public class FusionProcessor {
 
     private final Map<FusionRequested, FusionCompleted> done = new ConcurrentHashMap<>();
     private final java.util.Set<FusionRequested> inFlight = ConcurrentHashMap.newKeySet();
+    private String workerName;
+
+    @PostConstruct
+    void name() {
+        workerName = settings.workerName();
+    }
 
     @Incoming("runs")
     @Blocking
@@ -105,15 +116,18 @@ public class FusionProcessor {
         FusionCompleted result;
         try (FusionWorker.Inputs inputs = fusions.fetch(request, run.config())) {
             FusionWorker.Fused computed = worker.call(() -> fusions.fuse(inputs, run.config(), runs.data(run)));
-            result = fusions.store(computed, runs.data(run));
+            result = fusions.store(computed, runs.data(run)).withWorker(workerName);
         }
         // The dashboard's per-setting panels: parameter averaging is its own setting, not "none".
         String layers = run.config().fusion().label();
         Timer.builder(Metrics.FUSION_DURATION).tag(Metrics.TAG_LAYERS, layers).publishPercentileHistogram()
                 .register(registry).record(Duration.ofNanos((long) (result.seconds() * 1e9)));
-        registry.counter(Metrics.FUSION_PAIRS, Metrics.TAG_LAYERS, layers, Metrics.TAG_OUTCOME,
-                result.status().name().toLowerCase(java.util.Locale.ROOT)).increment();
-        registry.counter(Metrics.FUSION_SAMPLES, Metrics.TAG_LAYERS, layers).increment(result.images());
+        // By run and worker too: the run page's throughput (FusionThroughput) from the same announcements.
+        String[] tags = {Metrics.TAG_RUN, request.runId(), Metrics.TAG_WORKER, workerName, Metrics.TAG_LAYERS, layers};
+        registry.counter(Metrics.FUSION_PAIRS, Tags.of(tags).and(Metrics.TAG_OUTCOME,
+                result.status().name().toLowerCase(java.util.Locale.ROOT))).increment();
+        registry.counter(Metrics.FUSION_SAMPLES, tags).increment(result.images());
+        registry.counter(Metrics.FUSION_SECONDS, tags).increment(result.seconds());
         outbox.sendAll(m -> fused, List.of(result));
         done.put(request, result);
         LOG.infof("run %s round %d: fused %d->%d (%s, %.1f s)", request.runId(), request.round(), request.updater(),

@@ -77,6 +77,13 @@ class FusionFlowTest {
         assertThat(done.ok()).isTrue();
         assertThat(done.pair()).isEqualTo(req.pair());
         assertThat(store.get(done.fused().toObjectRef())).hasSize((int) done.fused().size());
+        // named by its worker, and counted by run and worker: the run page's throughput is these figures
+        assertThat(done.worker()).isEqualTo("fusion-test-worker");
+        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String tags = "run=\"" + run + "\",worker=\"fusion-test-worker\""; // Prometheus sorts labels by name
+        assertThat(metrics).contains("fmkt_fusion_pairs_total{layers=\"3\",outcome=\"fused\"," + tags + "} 1.0")
+                .contains("fmkt_fusion_samples_total{layers=\"3\"," + tags + "} " + (double) done.images())
+                .contains("fmkt_fusion_seconds_total{layers=\"3\"," + tags + "} ");
         // the redelivery: give it time to (wrongly) produce a second announcement
         assertThat(KafkaProbe.read(bootstrap, Topics.FUSED, Topics.fusedKey(run, req.receiver()),
                 Duration.ofSeconds(8), 2)).hasSize(1);
