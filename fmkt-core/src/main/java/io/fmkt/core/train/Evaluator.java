@@ -44,12 +44,12 @@ public final class Evaluator {
         for (int from = 0; from < data.size(); from += batchSize) {
             order.add(IntStream.range(from, Math.min(data.size(), from + batchSize)).toArray());
         }
-        try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(model.width());
-             NoGrad ignored = NoGrad.enter(); NDManager manager = NDManager.newBaseManager();
+        try (NoGrad ignored = NoGrad.enter(); NDManager manager = NDManager.newBaseManager();
              BatchPrefetch batches = BatchStream.prefetch(data, order, false, null)) {
             for (int[] idx : order) {
                 int n = idx.length;
-                try (NDManager step = manager.newSubManager()) {
+                try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(model.width());
+                     NDManager step = manager.newSubManager()) {
                     NDArray[] xy = BatchStream.tensors(step, batches.next());
                     long[] predicted = model.forward(xy[0], false).logits().argMax(1).toLongArray();
                     for (int k = 0; k < n; k++) {

@@ -29,8 +29,7 @@ public final class LocalTrainer {
         double firstEpochLoss = Double.NaN;
         int steps = 0;
         long images = 0;
-        try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(model.width());
-             NDManager batchManager = NDManager.newBaseManager();
+        try (NDManager batchManager = NDManager.newBaseManager();
              Sgd sgd = new Sgd(model.parameters(), s.sgd())) {
             for (int epoch = 0; epoch < s.epochs(); epoch++) {
                 double epochSum = 0;
@@ -39,8 +38,10 @@ public final class LocalTrainer {
                 try (BatchPrefetch batches = BatchStream.prefetch(data, order, s.augment(), rng)) {
                     for (int[] idx : order) {
                         // A sub-manager per step frees the batch and every activation of the graph
-                        // (DJL keeps them alive otherwise: ~130 MB per step at width 64).
-                        try (NDManager step = batchManager.newSubManager()) {
+                        // (DJL keeps them alive otherwise: ~130 MB per step at width 64). A kernel lease per
+                        // step, forward to backward: work of another width in this process waits one step.
+                        try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(model.width());
+                             NDManager step = batchManager.newSubManager()) {
                             NDArray[] xy = BatchStream.tensors(step, batches.next());
                             float loss;
                             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

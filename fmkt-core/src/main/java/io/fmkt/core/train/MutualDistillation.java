@@ -57,8 +57,7 @@ public final class MutualDistillation implements Fusion {
         double kdA = Double.NaN;
         int steps = 0;
         long images = 0;
-        try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(own.width());
-             NDManager batchManager = NDManager.newBaseManager();
+        try (NDManager batchManager = NDManager.newBaseManager();
              Sgd sgdA = new Sgd(own.parameters(), s.sgd());
              Sgd sgdB = new Sgd(received.parameters(), s.sgd())) {
             for (int epoch = 0; epoch < s.fusion().epochs(); epoch++) {
@@ -71,7 +70,8 @@ public final class MutualDistillation implements Fusion {
                 List<int[]> order = BatchStream.epoch(train.size(), s.batchSize(), rng);
                 try (BatchPrefetch batches = BatchStream.prefetch(train, order, s.augment(), rng)) {
                     for (int[] idx : order) {
-                        try (NDManager step = batchManager.newSubManager()) {
+                        try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(own.width());
+                             NDManager step = batchManager.newSubManager()) {
                             NDArray[] xy = BatchStream.tensors(step, batches.next());
                             float la;
                             float lb;
