@@ -53,18 +53,18 @@ final class BackgroundScoring implements AutoCloseable {
         });
     }
 
-    /** A score, its failure thrown here. */
-    static double await(Future<Double> f) {
+    /** The result of work on another thread, its failure thrown here. */
+    static <T> T await(Future<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for a score", e);
+            throw new IllegalStateException("interrupted waiting for " + f, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
             }
-            throw new IllegalStateException("scoring failed", e.getCause());
+            throw new IllegalStateException(e.getCause());
         }
     }
 

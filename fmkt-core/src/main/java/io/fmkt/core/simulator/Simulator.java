@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
@@ -44,6 +47,11 @@ public final class Simulator {
         List<RoundSummary> rounds = new ArrayList<>();
         int n = c.data().clients();
         // Round r is scored while round r + 1 trains: a round's models are copied as they end it.
+        ExecutorService fusions = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fmkt-fusion");
+            t.setDaemon(true);
+            return t;
+        });
         try (NDManager manager = NDManager.newBaseManager();
              BackgroundScoring scoring = new BackgroundScoring(data.test(), Math.max(8, 2 * c.schedule().pairs()))) {
             ResNetModel[] models = new ResNetModel[n];
@@ -70,35 +78,42 @@ public final class Simulator {
                 long t0 = System.nanoTime();
                 List<PeerPair> schedule = PeerSchedule.pairs(c.schedule().seed(), r, n, c.schedule().pairs());
                 boolean[] changed = new boolean[n];
-                TrainResult[] local = new TrainResult[schedule.size()];
-                for (int k = 0; k < schedule.size(); k++) {
-                    int u = schedule.get(k).updater();
+                // Pair k fuses on the fusion thread while pair k + 1's updater trains here: a round's pairs
+                // are disjoint, so the two touch different clients' models.
+                List<Future<PairOutcome>> fused = new ArrayList<>();
+                for (PeerPair pair : schedule) {
+                    int u = pair.updater();
+                    int v = pair.receiver();
                     float[][] before = models[u].values();
-                    local[k] = RoundSteps.localUpdate(c, r, u, models[u], data.shards().of(u));
-                    if (local[k].ok()) {
-                        changed[u] = true;
-                    } else {
+                    TrainResult local = RoundSteps.localUpdate(c, r, u, models[u], data.shards().of(u));
+                    if (!local.ok()) {
                         models[u].setValues(before); // never keep (or send) a diverged model
+                        fused.add(CompletableFuture.completedFuture(
+                                new PairOutcome(u, v, local, null, "updater failed: " + local.failure())));
+                        continue;
                     }
+                    changed[u] = true;
+                    int round = r;
+                    fused.add(fusions.submit(() -> {
+                        try (NDManager m = NDManager.newBaseManager();
+                             ResNetModel own = copy(m, models[v]);
+                             ResNetModel received = copy(m, models[u])) {
+                            FusionResult f = RoundSteps.fuse(c, fusion, round, v, own, received, data.shards().of(v));
+                            if (f.ok()) {
+                                models[v].copyFrom(f.kept() == KeepPolicy.OWN ? own : received);
+                            }
+                            return new PairOutcome(u, v, local, f, null);
+                        }
+                    }));
                 }
                 long t1 = System.nanoTime();
                 List<PairOutcome> outcomes = new ArrayList<>();
-                for (int k = 0; k < schedule.size(); k++) {
-                    int u = schedule.get(k).updater();
-                    int v = schedule.get(k).receiver();
-                    if (!local[k].ok()) {
-                        outcomes.add(new PairOutcome(u, v, local[k], null, "updater failed: " + local[k].failure()));
-                        continue;
+                for (Future<PairOutcome> f : fused) {
+                    PairOutcome o = BackgroundScoring.await(f);
+                    if (o.fused()) {
+                        changed[o.receiver()] = true;
                     }
-                    try (ResNetModel own = copy(manager, models[v]);
-                         ResNetModel received = copy(manager, models[u])) {
-                        FusionResult f = RoundSteps.fuse(c, fusion, r, v, own, received, data.shards().of(v));
-                        if (f.ok()) {
-                            models[v].copyFrom(f.kept() == KeepPolicy.OWN ? own : received);
-                            changed[v] = true;
-                        }
-                        outcomes.add(new PairOutcome(u, v, local[k], f, null));
-                    }
+                    outcomes.add(o);
                 }
                 long t2 = System.nanoTime();
                 Round now = new Round(r, outcomes, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
@@ -121,6 +136,8 @@ public final class Simulator {
             for (ResNetModel m : models) {
                 m.close();
             }
+        } finally {
+            fusions.shutdownNow();
         }
         return rounds;
     }

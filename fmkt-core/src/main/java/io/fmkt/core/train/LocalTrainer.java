@@ -1,9 +1,7 @@
 package io.fmkt.core.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.loss.CrossEntropy;
 import io.fmkt.core.model.ResNetModel;
@@ -44,7 +42,7 @@ public final class LocalTrainer {
                              NDManager step = batchManager.newSubManager()) {
                             NDArray[] xy = BatchStream.tensors(step, batches.next());
                             float loss;
-                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            try (Autograd gc = Autograd.record()) {
                                 NDArray l = CrossEntropy.loss(model.forward(xy[0], true).logits(), xy[1]);
                                 loss = l.getFloat();
                                 if (Float.isFinite(loss)) {

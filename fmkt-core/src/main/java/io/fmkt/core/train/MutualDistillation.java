@@ -1,9 +1,7 @@
 package io.fmkt.core.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import io.fmkt.core.data.ImageSet;
 import io.fmkt.core.loss.FmktLoss;
 import io.fmkt.core.model.ResNetModel;
@@ -20,9 +18,9 @@ import java.util.SplittableRandom;
  * transfer, plus feature-map terms).
  *
  * <p>Both losses are summed and back-propagated once: since each model sees its peer only through
- * detached outputs, d(L_a + L_b)/d(theta_a) = dL_a/d(theta_a), and DJL allows only one open
- * GradientCollector per JVM, so two models cannot be trained in separate passes at once anyway.
- * The sum is formed by {@link FmktLoss#computeMutual}, which computes each feature-map term once.
+ * detached outputs, d(L_a + L_b)/d(theta_a) = dL_a/d(theta_a), so one backward pass serves both
+ * models. The sum is formed by {@link FmktLoss#computeMutual}, which computes each feature-map term
+ * once.
  */
 public final class MutualDistillation implements Fusion {
     private final FusionSettings s;
@@ -78,7 +76,7 @@ public final class MutualDistillation implements Fusion {
                             float[] fm = new float[nStages];
                             float ce;
                             float kd;
-                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            try (Autograd gc = Autograd.record()) {
                                 StageOutputs outA = own.forward(xy[0], true);
                                 StageOutputs outB = received.forward(xy[0], true);
                                 FmktLoss.Mutual mutual = loss.computeMutual(outA, outB, xy[1]);

@@ -119,6 +119,24 @@ class ProtocolMatchesSimulatorTest {
         assertThat(o.log().stream().filter(m -> m instanceof PairSkipped)).isEmpty();
     }
 
+    /**
+     * Two pairs a round: the simulator fuses pair 1 on its fusion thread while pair 2's updater trains,
+     * and scores a round beside the next; the protocol does every step one at a time, on one thread.
+     */
+    @Test
+    void twoPairsARoundReproduceTheSimulatorsOverlappedSteps() throws Exception {
+        ExperimentConfig two = SimulatorTest.tiny(2, 0.05, "3").toBuilder().pairs(2).build();
+        ExperimentData d = ExperimentData.load(two);
+        List<RoundSummary> simulated = Simulator.run(two, d, r -> { });
+        List<RoundEvaluated> rounds = runProtocol(0, new InMemoryObjectStore(), "run-two-pairs", two, d).rounds();
+        assertThat(rounds).hasSameSizeAs(simulated);
+        for (int i = 0; i < rounds.size(); i++) {
+            assertThat(RoundSummary.of(rounds.get(i)).perClient()).as("round %d", i + 1)
+                    .containsExactly(simulated.get(i).perClient());
+        }
+        assertThat(simulated).allSatisfy(r -> assertThat(r.pairs()).hasSize(2).allMatch(p -> p.fused()));
+    }
+
     @Test
     void shuffledDeliveryGivesTheSameNumbers() {
         assertMatchesSimulator(runProtocol(42).rounds());
