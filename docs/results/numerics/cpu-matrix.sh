@@ -9,7 +9,7 @@
 # runs' widths, 4 and 8 (one training step, a fusion step and an evaluation, batch 8), and compares
 # the SHA-256 of every weight, gradient and logit with the committed probe-digests.txt (1-4 minutes
 # per emulated processor). --golden also reruns the synthetic golden run (docs/results/golden/synthetic)
-# on each, which takes about 35 minutes per emulated processor (emulated SSE2/AVX2 GEMM is slow).
+# on each, which takes 36-40 minutes per emulated processor, two at a time on 2 cores (emulated SSE2/AVX2 GEMM is slow).
 # Exit 0 only when every row is identical. Default models: Haswell-v4 Skylake-Client-v4 EPYC-Rome
 # EPYC-Milan Dhyana-v2. CI runs two of them (.ci/run).
 set -euo pipefail
@@ -92,7 +92,7 @@ row() {
           --seed 1 --out "$tmp/golden-$model" >"$tmp/golden-$model.log" 2>&1; then
         if cmp -s "$tmp/golden-$model/rounds.csv" "$root/docs/results/golden/synthetic/rounds.csv" \
             && cmp -s "$tmp/golden-$model/pairs.csv" "$root/docs/results/golden/synthetic/pairs.csv"; then
-          result="identical (rounds.csv, pairs.csv)"
+          result="identical (rounds.csv and pairs.csv)"
         else result="DIFFERENT (rounds.csv or pairs.csv)"; fi
       else result="FAILED ($(tail -1 "$tmp/golden-$model.log"))"; fi ;;
   esac
