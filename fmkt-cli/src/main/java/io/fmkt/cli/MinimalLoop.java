@@ -42,10 +42,7 @@ final class MinimalLoop {
         try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(width);
              Model model = Model.newInstance("minimal")) {
             model.setBlock(logitsOnly(width));
-            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) sgd.learningRate()))
-                            .optMomentum((float) sgd.momentum()).optWeightDecays((float) sgd.weightDecay()).build());
-            try (Trainer trainer = model.newTrainer(config)) {
+            try (Trainer trainer = model.newTrainer(trainingConfig(sgd))) {
                 trainer.initialize(new Shape(batch, 3, 32, 32));
                 // one manager per batch: closing it after the step frees the graph the step built on it
                 List<NDManager> owners = new ArrayList<>();
@@ -97,18 +94,31 @@ final class MinimalLoop {
         }
     }
 
-    private static SequentialBlock logitsOnly(int width) {
+    /** The CIFAR ResNet-18 as a plain DJL block that outputs its logits only (the yardsticks' network). */
+    static SequentialBlock logitsOnly(int width) {
         return new SequentialBlock().add(CifarResNet18.create(width, 10))
                 .add(new LambdaBlock(list -> new NDList(list.get(0))));
     }
 
+    /** DJL's softmax cross-entropy and SGD with fmkt's settings (momentum, weight decay, fixed rate). */
+    static DefaultTrainingConfig trainingConfig(SgdSettings sgd) {
+        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) sgd.learningRate()))
+                        .optMomentum((float) sgd.momentum()).optWeightDecays((float) sgd.weightDecay()).build());
+    }
+
+    /** {@code n} indices from {@code from} on, cycling through a set of {@code size} images. */
+    static int[] cyclic(int from, int n, int size) {
+        int[] idx = new int[n];
+        for (int k = 0; k < n; k++) {
+            idx[k] = (from + k) % size;
+        }
+        return idx;
+    }
+
     /** Batch {@code s} of {@code batch} images (cycling through {@code data}) as (images, labels) tensors in {@code m}. */
     private static NDList[] prepared(NDManager m, ImageSet data, int s, int batch, boolean augment) {
-        int[] idx = new int[batch];
-        for (int k = 0; k < batch; k++) {
-            idx[k] = (s * batch + k) % data.size();
-        }
-        Batch b = BatchAssembler.assemble(data, idx, augment ? Augmentation.CIFAR_STANDARD : null,
+        Batch b = BatchAssembler.assemble(data, cyclic(s * batch, batch, data.size()), augment ? Augmentation.CIFAR_STANDARD : null,
                 new SplittableRandom(s));
         return new NDList[] {new NDList(m.create(b.images(), new Shape(b.n(), 3, 32, 32))),
             new NDList(m.create(b.labels()))};

@@ -6,20 +6,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.LambdaBlock;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.NoopTranslator;
 import io.fmkt.core.data.Augmentation;
 import io.fmkt.core.data.Batch;
 import io.fmkt.core.data.BatchAssembler;
 import io.fmkt.core.data.ImageSet;
-import io.fmkt.core.model.CifarResNet18;
 import io.fmkt.core.numerics.ConvolutionSwitch;
 import java.util.SplittableRandom;
 
@@ -37,12 +30,8 @@ final class PlainLoop {
         // the kernels fmkt's own steps use at this width, so that the two compare like with like
         try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(width);
              Model model = Model.newInstance("plain")) {
-            model.setBlock(new SequentialBlock().add(CifarResNet18.create(width, 10))
-                    .add(new LambdaBlock(list -> new NDList(list.get(0)))));
-            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) sgd.learningRate()))
-                            .optMomentum((float) sgd.momentum()).optWeightDecays((float) sgd.weightDecay()).build());
-            try (Trainer trainer = model.newTrainer(config)) {
+            model.setBlock(MinimalLoop.logitsOnly(width));
+            try (Trainer trainer = model.newTrainer(MinimalLoop.trainingConfig(sgd))) {
                 trainer.initialize(new Shape(batch, 3, 32, 32));
                 SplittableRandom rng = new SplittableRandom(3);
                 step(trainer, data, 0, batch, rng); // warm-up
@@ -56,11 +45,8 @@ final class PlainLoop {
     }
 
     private static void step(Trainer trainer, ImageSet data, int s, int batch, SplittableRandom rng) {
-        int[] idx = new int[batch];
-        for (int k = 0; k < batch; k++) {
-            idx[k] = (s * batch + k) % data.size();
-        }
-        Batch b = BatchAssembler.assemble(data, idx, Augmentation.CIFAR_STANDARD, rng);
+        Batch b = BatchAssembler.assemble(data, MinimalLoop.cyclic(s * batch, batch, data.size()),
+                Augmentation.CIFAR_STANDARD, rng);
         NDManager m = trainer.getManager().newSubManager();
         try (m) {
             NDArray x = m.create(b.images(), new Shape(b.n(), 3, 32, 32));
@@ -76,8 +62,7 @@ final class PlainLoop {
     static double evaluate(int width, ImageSet data, int images, int batch) throws Exception {
         try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(width);
              Model model = Model.newInstance("plain-eval")) {
-            model.setBlock(new SequentialBlock().add(CifarResNet18.create(width, 10))
-                    .add(new LambdaBlock(list -> new NDList(list.get(0)))));
+            model.setBlock(MinimalLoop.logitsOnly(width));
             model.getBlock().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32,
                     new Shape(batch, 3, 32, 32));
             try (Predictor<NDList, NDList> p = model.newPredictor(new NoopTranslator())) {
@@ -93,11 +78,7 @@ final class PlainLoop {
     }
 
     private static int predict(Predictor<NDList, NDList> p, ImageSet data, int from, int n) throws Exception {
-        int[] idx = new int[n];
-        for (int k = 0; k < n; k++) {
-            idx[k] = (from + k) % data.size();
-        }
-        Batch b = BatchAssembler.assemble(data, idx, null, null);
+        Batch b = BatchAssembler.assemble(data, MinimalLoop.cyclic(from, n, data.size()), null, null);
         try (NDManager m = NDManager.newBaseManager()) {
             NDList out = p.predict(new NDList(m.create(b.images(), new Shape(b.n(), 3, 32, 32))));
             out.get(0).argMax(1).toLongArray();

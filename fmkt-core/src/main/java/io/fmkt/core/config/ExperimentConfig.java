@@ -26,6 +26,8 @@ public record ExperimentConfig(DataConfig data, int width, TrainingConfig traini
         ScheduleConfig schedule, @JsonProperty(defaultValue = "native") Numerics numerics) {
 
     private static final String INVALID = "invalid experiment config: ";
+    /** The training batch of a config that names none. */
+    public static final int DEFAULT_BATCH_SIZE = 64;
 
     public ExperimentConfig {
         Objects.requireNonNull(data, "data");
@@ -108,7 +110,7 @@ public record ExperimentConfig(DataConfig data, int width, TrainingConfig traini
         private int syntheticTest = 1000;
         private int width = 4;
         private int localEpochs = 1;
-        private int batchSize = 64;
+        private int batchSize = DEFAULT_BATCH_SIZE;
         private double learningRate = 0.05;
         private double momentum = 0.9;
         private double weightDecay = 5e-4;

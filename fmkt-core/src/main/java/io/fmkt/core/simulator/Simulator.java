@@ -46,12 +46,12 @@ public final class Simulator {
         Fusion fusion = Fusion.of(c);
         List<RoundSummary> rounds = new ArrayList<>();
         int n = c.data().clients();
-        // Round r is scored while round r + 1 trains: a round's models are copied as they end it.
         ExecutorService fusions = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fmkt-fusion");
             t.setDaemon(true);
             return t;
         });
+        // Round r is scored while round r + 1 trains: a round's models are copied as they end it.
         try (NDManager manager = NDManager.newBaseManager();
              BackgroundScoring scoring = new BackgroundScoring(data.test(), Math.max(8, 2 * c.schedule().pairs()))) {
             ResNetModel[] models = new ResNetModel[n];

@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class DjlHealthCheck implements HealthCheck {
     private static final Logger LOG = Logger.getLogger(DjlHealthCheck.class);
-    static final int STARTUP_CHECK_BATCH = 64;
+    /** The default run's batch: admitting a run at it reuses this check instead of repeating it. */
+    static final int STARTUP_CHECK_BATCH = io.fmkt.core.config.ExperimentConfig.DEFAULT_BATCH_SIZE;
 
     @Inject
     DjlEngine djl;
