@@ -265,11 +265,8 @@ public final class BenchCommand implements Callable<Integer> {
         SplittableRandom rng = new SplittableRandom(4);
         long t = System.nanoTime();
         for (int s = 0; s < n; s++) {
-            int[] idx = new int[batch];
-            for (int k = 0; k < batch; k++) {
-                idx[k] = (s * batch + k) % data.size();
-            }
-            io.fmkt.core.data.BatchAssembler.assemble(data, idx, io.fmkt.core.data.Augmentation.CIFAR_STANDARD, rng);
+            io.fmkt.core.data.BatchAssembler.assemble(data, MinimalLoop.cyclic(s * batch, batch, data.size()),
+                    io.fmkt.core.data.Augmentation.CIFAR_STANDARD, rng);
         }
         return (System.nanoTime() - t) / 1e9 / n;
     }

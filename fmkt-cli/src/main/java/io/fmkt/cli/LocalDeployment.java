@@ -26,9 +26,9 @@ import io.fmkt.kafka.KafkaAccess;
  */
 public final class LocalDeployment implements AutoCloseable {
     public static final String ACCESS_KEY = "fmkt";
-    /** The local stack's secret: only for the loopback-only embedded default, never a cluster. */
     /** JVM options for the services this process starts, as FMKT_SERVICE_JAVA_OPTS gives them from outside. */
     static final String SERVICE_JAVA_OPTS_PROPERTY = "fmkt.service-java-opts";
+    /** The local stack's secret: only for the loopback-only embedded default, never a cluster. */
     public static final String SECRET_KEY = System.getenv().getOrDefault("FMKT_S3_SECRET", "fmkt-local-secret");
     public static final String BUCKET = "fmkt";
 

@@ -1,14 +1,12 @@
 package io.fmkt.cli;
 
 import ai.djl.Model;
-import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
-import ai.djl.translate.NoopTranslator;
 import io.fmkt.core.data.Augmentation;
 import io.fmkt.core.data.Batch;
 import io.fmkt.core.data.BatchAssembler;
@@ -17,9 +15,10 @@ import io.fmkt.core.numerics.ConvolutionSwitch;
 import java.util.SplittableRandom;
 
 /**
- * The yardstick of {@code ./fmkt bench}: a plain DJL loop on the same network, data and augmentation,
+ * A yardstick of {@code ./fmkt bench}: a plain DJL loop on the same network, data and augmentation,
  * with none of fmkt's machinery (stage taps read, own SGD, per-class accuracy, digests): DJL's Trainer
- * with softmax cross-entropy and SGD (momentum, weight decay), and a Predictor for evaluation.
+ * with softmax cross-entropy and SGD (momentum, weight decay). Evaluation is measured against
+ * {@link MinimalLoop} only.
  */
 final class PlainLoop {
     private PlainLoop() {
@@ -56,34 +55,5 @@ final class PlainLoop {
             EasyTrain.trainBatch(trainer, batchOf);
             trainer.step();
         }
-    }
-
-    /** Evaluation images per second over {@code images} test images, batches of {@code batch}. */
-    static double evaluate(int width, ImageSet data, int images, int batch) throws Exception {
-        try (ConvolutionSwitch.Lease kernels = ConvolutionSwitch.forWidth(width);
-             Model model = Model.newInstance("plain-eval")) {
-            model.setBlock(MinimalLoop.logitsOnly(width));
-            model.getBlock().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32,
-                    new Shape(batch, 3, 32, 32));
-            try (Predictor<NDList, NDList> p = model.newPredictor(new NoopTranslator())) {
-                predict(p, data, 0, batch); // warm-up
-                long t = System.nanoTime();
-                int done = 0;
-                for (int from = 0; done < images; from += batch) {
-                    done += predict(p, data, from, Math.min(batch, images - done));
-                }
-                return done / ((System.nanoTime() - t) / 1e9);
-            }
-        }
-    }
-
-    private static int predict(Predictor<NDList, NDList> p, ImageSet data, int from, int n) throws Exception {
-        Batch b = BatchAssembler.assemble(data, MinimalLoop.cyclic(from, n, data.size()), null, null);
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDList out = p.predict(new NDList(m.create(b.images(), new Shape(b.n(), 3, 32, 32))));
-            out.get(0).argMax(1).toLongArray();
-            out.close();
-        }
-        return n;
     }
 }
