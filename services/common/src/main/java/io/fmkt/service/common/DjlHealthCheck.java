@@ -73,9 +73,7 @@ public class DjlHealthCheck implements HealthCheck {
     private synchronized String checkKernels() {
         if (kernels == null) {
             StringBuilder passed = new StringBuilder();
-            String widths = settings.kernelCheckWidths().trim();
-            for (String w : widths.equals("none") ? new String[0] : widths.split("\\s*,\\s*")) {
-                int width = Integer.parseInt(w);
+            for (int width : widths(settings.kernelCheckWidths(), settings.limits().resolve().width())) {
                 try {
                     KernelCheck.Report rep = KernelGate.require(width, STARTUP_CHECK_BATCH);
                     LOG.infof("width %d: %s", width, rep.describe());
@@ -88,5 +86,33 @@ public class DjlHealthCheck implements HealthCheck {
             kernels = passed.length() == 0 ? "none checked" : passed.toString();
         }
         return kernels;
+    }
+
+    /**
+     * {@code fmkt.kernel-check.widths} as widths: comma-separated, each 1..{@code maxWidth} (a run could
+     * not be admitted wider, and the check's float64 tensors grow with the width), or {@code none}.
+     *
+     * @throws IllegalArgumentException naming the setting and the bad entry (readiness then reports it DOWN)
+     */
+    static int[] widths(String setting, int maxWidth) {
+        String s = setting.trim();
+        if (s.equals("none")) {
+            return new int[0];
+        }
+        String[] parts = s.split("\\s*,\\s*");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Integer.parseInt(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("fmkt.kernel-check.widths: '" + parts[i] + "' is not a width"
+                        + " (comma-separated widths such as 4,16, or none)");
+            }
+            if (out[i] < 1 || out[i] > maxWidth) {
+                throw new IllegalArgumentException("fmkt.kernel-check.widths: " + out[i] + " is outside 1.." + maxWidth
+                        + " (fmkt.limits.width)");
+            }
+        }
+        return out;
     }
 }

@@ -40,8 +40,9 @@ public interface FmktSettings {
 
     /**
      * Model widths whose convolution kernels the readiness check verifies before the service reports
-     * ready ({@link io.fmkt.core.numerics.KernelCheck}, at batch 64), comma-separated, or {@code none}; a
-     * run of another width or batch is checked when it is admitted.
+     * ready ({@link io.fmkt.core.numerics.KernelCheck}, at the default batch, 64), comma-separated, each
+     * at most {@code fmkt.limits.width}, or {@code none}; a run of another width or batch is checked when
+     * it is admitted. A malformed value keeps the service not ready, with a message naming it.
      */
     @WithName("kernel-check.widths")
     @WithDefault("4,16")
