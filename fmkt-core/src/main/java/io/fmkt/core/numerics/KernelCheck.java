@@ -125,115 +125,88 @@ public final class KernelCheck {
         String fault = fault();
         List<Finding> all = new ArrayList<>();
         boolean injected = false;
+        StagedTensors staged = new StagedTensors();
         for (ConvShape c : shapes) {
             boolean inject = "wrong-gradient".equals(fault) && c.stride() > 1 && !injected;
             injected |= inject;
-            all.addAll(check(kernels, c, trainBatch, true, inject));
+            all.addAll(check(staged, kernels, c, trainBatch, true, inject));
             if (evalBatch > 0) {
-                all.addAll(check(kernels, c, evalBatch, false, false));
+                all.addAll(check(staged, kernels, c, evalBatch, false, false));
             }
         }
+        NativeMemory.trim(); // the check's tensors are freed; a process runs it once per width, then trains
         double worst = all.stream().mapToDouble(f -> Double.isNaN(f.relativeError()) ? Double.POSITIVE_INFINITY
                 : f.relativeError()).max().orElse(0);
         return new Report(kernels, List.copyOf(shapes), trainBatch, evalBatch, worst,
                 all.stream().filter(f -> !f.ok()).toList(), (System.nanoTime() - start) / 1e9, fault);
     }
 
-    private static List<Finding> check(Convolutions kernels, ConvShape c, int batch, boolean backward, boolean inject) {
+    private static List<Finding> check(StagedTensors staged, Convolutions kernels, ConvShape c, int batch,
+            boolean backward, boolean inject) {
         SplittableRandom rng = new SplittableRandom(SEED ^ c.hashCode() ^ batch);
-        int[] xs = {batch, c.inChannels(), c.size(), c.size()};
-        int[] ws = {c.outChannels(), c.inChannels(), c.kernel(), c.kernel()};
-        int[] ys = {batch, c.outChannels(), c.outputSize(), c.outputSize()};
-        double[] x = uniform(rng, size(xs), 1);
-        double[] w = uniform(rng, size(ws), Math.sqrt(6.0 / (c.outChannels() * c.kernel() * c.kernel())));
-        double[] g = uniform(rng, size(ys), 1);
-        double[][] got;
-        try (ConvolutionSwitch.Lease ignored = ConvolutionSwitch.use(kernels)) {
-            got = convolve(c, xs, x, ws, w, g, DataType.FLOAT32, backward);
-        }
-        if (inject) {
-            for (int i = 0; i < got[2].length; i++) {
-                got[2][i] *= 1.01;
+        Shape xs = new Shape(batch, c.inChannels(), c.size(), c.size());
+        Shape ws = new Shape(c.outChannels(), c.inChannels(), c.kernel(), c.kernel());
+        Shape ys = new Shape(batch, c.outChannels(), c.outputSize(), c.outputSize());
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = staged.floats(m, uniform(rng, xs.size(), 1), xs);
+            NDArray w = staged.floats(m, uniform(rng, ws.size(), Math.sqrt(6.0 / (c.outChannels() * c.kernel()
+                    * c.kernel()))), ws);
+            NDArray g = staged.floats(m, uniform(rng, ys.size(), 1), ys);
+            NDArray[] got;
+            try (ConvolutionSwitch.Lease ignored = ConvolutionSwitch.use(kernels)) {
+                got = convolve(c, x, w, g, DataType.FLOAT32, backward);
             }
+            if (inject) {
+                got[2] = got[2].mul(Scalars.of(got[2], 1.01f));
+            }
+            // The float64 answer for a few images (every channel) and a few output channels (every image):
+            // each image's output and data gradient depend on that image alone, and each output channel's
+            // weight gradient on that channel alone, so these are exact while far cheaper than the whole.
+            // Only those slices are read back.
+            NDArray[] perImage;
+            NDArray[] perChannel;
+            try (ConvolutionSwitch.Lease ignored = ConvolutionSwitch.use(Convolutions.ATEN)) {
+                perImage = convolve(c, ends(x, 0), w, ends(g, 0), DataType.FLOAT64, backward);
+                perChannel = !backward ? null : convolve(c, x, ends(w, 0), ends(g, 1), DataType.FLOAT64, true);
+            }
+            List<Finding> out = new ArrayList<>();
+            String prefix = backward ? "" : "inference ";
+            out.add(new Finding(c, batch, prefix + "output", relativeError(ends(got[0], 0), perImage[0])));
+            if (backward) {
+                out.add(new Finding(c, batch, "output", relativeError(ends(got[0], 1), perChannel[0])));
+                out.add(new Finding(c, batch, "data gradient", relativeError(ends(got[1], 0), perImage[1])));
+                out.add(new Finding(c, batch, "weight gradient", relativeError(ends(got[2], 0), perChannel[2])));
+            }
+            return out;
         }
-        // The float64 answer for a few images (every channel) and a few output channels (every image):
-        // each image's output and data gradient depend on that image alone, and each output channel's
-        // weight gradient on that channel alone, so these are exact while far cheaper than the whole.
-        int[] images = ends(batch);
-        int[] channels = ends(c.outChannels());
-        List<Finding> out = new ArrayList<>();
-        double[][] perImage;
-        double[][] perChannel;
-        try (ConvolutionSwitch.Lease ignored = ConvolutionSwitch.use(Convolutions.ATEN)) {
-            perImage = convolve(c, with(xs, 0, images.length), take(x, xs, 0, images), ws, w,
-                    take(g, ys, 0, images), DataType.FLOAT64, backward);
-            perChannel = !backward ? null : convolve(c, xs, x, with(ws, 0, channels.length), take(w, ws, 0, channels),
-                    take(g, ys, 1, channels), DataType.FLOAT64, true);
-        }
-        String prefix = backward ? "" : "inference ";
-        out.add(new Finding(c, batch, prefix + "output", relativeError(take(got[0], ys, 0, images), perImage[0])));
-        if (backward) {
-            out.add(new Finding(c, batch, "output", relativeError(take(got[0], ys, 1, channels), perChannel[0])));
-            out.add(new Finding(c, batch, "data gradient", relativeError(take(got[1], xs, 0, images), perImage[1])));
-            out.add(new Finding(c, batch, "weight gradient", relativeError(take(got[2], ws, 0, channels),
-                    perChannel[2])));
-        }
-        return out;
     }
 
-    /** Up to 8 indices of {@code n}: the first 4 and the last 4, where blocked kernels have their edges. */
-    private static int[] ends(int n) {
+    /**
+     * The first 4 and the last 4 entries of {@code a} along {@code axis} (0 or 1), where blocked kernels
+     * have their edges; all of them if there are at most 8.
+     */
+    static NDArray ends(NDArray a, int axis) {
+        long n = a.getShape().get(axis);
         if (n <= 8) {
-            return java.util.stream.IntStream.range(0, n).toArray();
+            return a;
         }
-        return new int[] {0, 1, 2, 3, n - 4, n - 3, n - 2, n - 1};
+        String lead = axis == 0 ? "" : ":, ";
+        return a.get(lead + "0:4").concat(a.get(lead + (n - 4) + ":"), axis);
     }
 
-    /** The entries of row-major {@code a} (shape {@code s}) whose index along {@code axis} is in {@code idx}. */
-    static double[] take(double[] a, int[] s, int axis, int[] idx) {
-        int outer = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= s[i];
-        }
-        int inner = 1;
-        for (int i = axis + 1; i < s.length; i++) {
-            inner *= s[i];
-        }
-        double[] out = new double[outer * idx.length * inner];
-        int k = 0;
-        for (int o = 0; o < outer; o++) {
-            for (int j : idx) {
-                System.arraycopy(a, (o * s[axis] + j) * inner, out, k, inner);
-                k += inner;
-            }
-        }
-        return out;
-    }
-
-    private static int[] with(int[] s, int axis, int n) {
-        int[] t = s.clone();
-        t[axis] = n;
-        return t;
-    }
-
-    private static long size(int[] s) {
-        long n = 1;
-        for (int d : s) {
-            n *= d;
-        }
-        return n;
-    }
-
-    /** y = conv(x, w); with {@code backward}, also dL/dx and dL/dw for dL/dy = g. */
-    private static double[][] convolve(ConvShape c, int[] xs, double[] x, int[] ws, double[] w, double[] g,
-            DataType type, boolean backward) {
+    /**
+     * y = conv(x, w) in {@code type}, on copies of the inputs; with {@code backward}, also dL/dx and dL/dw
+     * for dL/dy = g. The results belong to x's manager.
+     */
+    private static NDArray[] convolve(ConvShape c, NDArray x, NDArray w, NDArray g, DataType type,
+            boolean backward) {
         boolean gradMode = JniUtils.isGradMode();
         // DJL's GradientCollector admits one per process and would collide with a step running on
         // another thread; PyTorch's grad mode is per thread, so autograd is driven directly here.
         JniUtils.setGradMode(backward);
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray xa = m.create(x, shape(xs)).toType(type, false);
-            NDArray wa = m.create(w, shape(ws)).toType(type, false);
+        try {
+            NDArray xa = x.toType(type, true);
+            NDArray wa = w.toType(type, true);
             if (backward) {
                 xa.setRequiresGradient(true);
                 wa.setRequiresGradient(true);
@@ -241,26 +214,21 @@ public final class KernelCheck {
             NDArray y = Conv2d.conv2d(xa, wa, null, new Shape(c.stride(), c.stride()),
                     new Shape(c.padding(), c.padding()), new Shape(1, 1), 1).singletonOrThrow();
             if (!backward) {
-                return new double[][] {doubles(y)};
+                return new NDArray[] {y};
             }
-            NDArray ga = m.create(g, y.getShape()).toType(type, false);
-            JniUtils.backward((PtNDArray) y, (PtNDArray) ga, false, false);
-            return new double[][] {doubles(y), doubles(xa.getGradient()), doubles(wa.getGradient())};
+            JniUtils.backward((PtNDArray) y, (PtNDArray) g.toType(type, true), false, false);
+            return new NDArray[] {y, xa.getGradient(), wa.getGradient()};
         } finally {
             JniUtils.setGradMode(gradMode);
         }
     }
 
-    private static Shape shape(int[] s) {
-        long[] l = new long[s.length];
-        for (int i = 0; i < s.length; i++) {
-            l[i] = s[i];
-        }
-        return new Shape(l);
-    }
-
     private static double[] doubles(NDArray a) {
         return a.toType(DataType.FLOAT64, false).toDoubleArray();
+    }
+
+    private static double relativeError(NDArray got, NDArray expected) {
+        return relativeError(doubles(got), doubles(expected));
     }
 
     static double relativeError(double[] got, double[] expected) {

@@ -3,6 +3,9 @@ package io.fmkt.core.numerics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.fmkt.core.model.CifarResNet18;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -74,14 +77,15 @@ class KernelCheckTest {
     }
 
     @Test
-    void takeSelectsAlongOneAxisOfARowMajorArray() {
-        double[] a = new double[2 * 3 * 2];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = i;
+    void endsAreTheFirstAndLastFourAlongAnAxis() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray a = m.arange(0f, 10f * 12f).reshape(10, 12);
+            assertThat(KernelCheck.ends(a, 0).getShape()).isEqualTo(new Shape(8, 12));
+            assertThat(KernelCheck.ends(a, 0).get(":, 0").toFloatArray()).containsExactly(0, 12, 24, 36, 72, 84, 96,
+                    108);
+            assertThat(KernelCheck.ends(a, 1).get(0).toFloatArray()).containsExactly(0, 1, 2, 3, 8, 9, 10, 11);
+            assertThat(KernelCheck.ends(a.get("0:3"), 0).getShape()).isEqualTo(new Shape(3, 12));
         }
-        int[] shape = {2, 3, 2};
-        assertThat(KernelCheck.take(a, shape, 0, new int[] {1})).containsExactly(6, 7, 8, 9, 10, 11);
-        assertThat(KernelCheck.take(a, shape, 1, new int[] {0, 2})).containsExactly(0, 1, 4, 5, 6, 7, 10, 11);
     }
 
     private static <T> T withFault(java.util.function.Supplier<T> body) {
