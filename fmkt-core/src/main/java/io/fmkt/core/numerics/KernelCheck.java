@@ -242,9 +242,9 @@ public final class KernelCheck {
         return norm == 0 ? (diff == 0 ? 0 : Double.POSITIVE_INFINITY) : Math.sqrt(diff / norm);
     }
 
-    /** U(-bound, bound), rounded to float32 so both precisions start from the same numbers. */
-    private static double[] uniform(SplittableRandom rng, long n, double bound) {
-        double[] v = new double[Math.toIntExact(n)];
+    /** U(-bound, bound) as float32: the float64 reference widens these same numbers exactly. */
+    private static float[] uniform(SplittableRandom rng, long n, double bound) {
+        float[] v = new float[Math.toIntExact(n)];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
         }

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 
 /**
  * Float32 tensors that libtorch owns, filled from Java arrays through one reused direct buffer.
@@ -20,8 +19,8 @@ import java.nio.FloatBuffer;
 final class StagedTensors {
     private ByteBuffer staging = ByteBuffer.allocateDirect(0);
 
-    /** A new float32 tensor of {@code shape} holding {@code values} (each already a float32 number). */
-    NDArray floats(NDManager manager, double[] values, Shape shape) {
+    /** A new float32 tensor of {@code shape} holding {@code values}. */
+    NDArray floats(NDManager manager, float[] values, Shape shape) {
         if (shape.size() != values.length) {
             throw new IllegalArgumentException(values.length + " values for shape " + shape);
         }
@@ -29,11 +28,7 @@ final class StagedTensors {
         if (staging.capacity() < bytes) {
             staging = ByteBuffer.allocateDirect(bytes);
         }
-        staging.clear().order(ByteOrder.nativeOrder());
-        FloatBuffer f = staging.asFloatBuffer();
-        for (double v : values) {
-            f.put((float) v);
-        }
+        staging.clear().order(ByteOrder.nativeOrder()).asFloatBuffer().put(values);
         staging.limit(bytes);
         // DJL's tensor on a direct buffer aliases it (from_blob); its clone owns a copy
         try (NDArray onBuffer = manager.create(staging, shape, DataType.FLOAT32)) {

@@ -20,9 +20,9 @@ class StagedTensorsTest {
     void eachTensorKeepsItsValuesWhenTheBufferIsReused() {
         StagedTensors staged = new StagedTensors();
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray a = staged.floats(m, new double[] {1.5, -2, 3.25, 0.1f}, new Shape(2, 2));
-            NDArray b = staged.floats(m, new double[] {7, 8, 9}, new Shape(3));
-            NDArray c = staged.floats(m, new double[64 * 64], new Shape(64, 64)); // a larger buffer
+            NDArray a = staged.floats(m, new float[] {1.5f, -2, 3.25f, 0.1f}, new Shape(2, 2));
+            NDArray b = staged.floats(m, new float[] {7, 8, 9}, new Shape(3));
+            NDArray c = staged.floats(m, new float[64 * 64], new Shape(64, 64)); // a larger buffer
             assertThat(a.getDataType()).isEqualTo(DataType.FLOAT32);
             assertThat(a.getShape()).isEqualTo(new Shape(2, 2));
             assertThat(a.toFloatArray()).containsExactly(1.5f, -2f, 3.25f, 0.1f);
@@ -36,7 +36,7 @@ class StagedTensorsTest {
         BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                 .filter(p -> p.getName().equals("direct")).findFirst().orElseThrow();
         StagedTensors staged = new StagedTensors();
-        double[] mib = new double[256 * 1024];
+        float[] mib = new float[256 * 1024];
         try (NDManager m = NDManager.newBaseManager()) {
             staged.floats(m, mib, new Shape(mib.length)).close();
             long before = direct.getMemoryUsed();
