@@ -1,19 +1,12 @@
 package io.fmkt.core.numerics;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
-
 /**
  * Gives memory that the C allocator holds free back to the operating system. glibc keeps freed
  * blocks of a long-lived process for reuse, so a burst of large temporary tensors (the kernel check
  * at start-up) stays in the resident set although nothing uses it.
  */
-public final class NativeMemory {
+final class NativeMemory {
     private NativeMemory() {
-    }
-
-    interface GlibcMalloc extends Library {
-        int malloc_trim(long pad);
     }
 
     /**
@@ -21,9 +14,9 @@ public final class NativeMemory {
      *
      * @return true if memory was returned; false if none was, or the C library is not glibc
      */
-    public static boolean trim() {
+    static boolean trim() {
         try {
-            return Native.load("c", GlibcMalloc.class).malloc_trim(0) == 1;
+            return NumericsSetup.libc().malloc_trim(0) == 1;
         } catch (UnsatisfiedLinkError notGlibc) {
             return false;
         }

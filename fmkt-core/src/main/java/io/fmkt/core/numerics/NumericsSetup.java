@@ -35,6 +35,9 @@ public final class NumericsSetup {
         String getenv(String name);
 
         Pointer dlopen(String file, int mode);
+
+        /** glibc only: JNA binds it on the first call ({@link NativeMemory}). */
+        int malloc_trim(long pad);
     }
 
     /**
@@ -96,7 +99,7 @@ public final class NumericsSetup {
         }
     }
 
-    private static LibC libc() {
+    static LibC libc() {
         return Native.load("c", LibC.class);
     }
 }
