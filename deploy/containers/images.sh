@@ -71,5 +71,7 @@ if want prometheus; then
 fi
 
 # A rebuilt tag leaves its previous image untagged. On the vfs storage driver (lib.sh's engine) each
-# layer is a full copy, so every e2e run used to leave ~20 GB behind until the disk filled.
-"$DOCKER" image prune -f >/dev/null 2>&1 || fmkt_log "could not remove the untagged images (docker image prune)"
+# layer is a full copy, so every e2e run used to leave ~20 GB behind until the disk filled. Only
+# fmkt's own untagged images go (fmkt_build's label).
+"$DOCKER" image prune -f --filter "label=$FMKT_BUILD_LABEL" >/dev/null 2>&1 \
+  || fmkt_log "could not remove the untagged images (docker image prune)"

@@ -68,7 +68,9 @@ fmkt_debian_mirror() {
 
 fmkt_image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
 
-# docker build with BuildKit, host networking for RUN steps (apt), and a tag.
+# docker build with BuildKit, host networking for RUN steps (apt), and a tag. The label marks
+# fmkt's own images, so clean-ups (images.sh) touch no one else's.
+FMKT_BUILD_LABEL=io.fmkt.build
 fmkt_build() {
-  DOCKER_BUILDKIT=1 "$DOCKER" build --network host --progress plain "$@"
+  DOCKER_BUILDKIT=1 "$DOCKER" build --network host --progress plain --label "$FMKT_BUILD_LABEL=1" "$@"
 }
