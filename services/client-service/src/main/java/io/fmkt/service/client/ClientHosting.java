@@ -116,6 +116,13 @@ final class ClientHosting {
             gained.addAll(agent.hosted());
             fresh.add(agent);
         }
+        // Said before the agents start: their first trainings can take longer than the run needs to move on
+        // (a replica killed mid-start has still said what it took up).
+        if (!gained.isEmpty()) {
+            LOG.infof("run %s: hosting clients %s of %d (taken up %s); %d events already logged, rounds 0..%d complete",
+                    run.runId(), hosted(run.runId()), run.config().data().clients(), gained, logged.size(),
+                    mine.values().iterator().next().ledger().lastCompleteRound());
+        }
         // All made before any starts, so that each new agent hears of the others' initial models; round
         // 1's pairs first, so that each can act as soon as its two initial models are in.
         fresh.sort(java.util.Comparator.comparingInt(ClientAgent::startRank));
@@ -125,11 +132,6 @@ final class ClientHosting {
         }
         for (ClientAgent agent : List.copyOf(mine.values())) { // those started early missed the last initial models
             out.addAll(call(agent, () -> agent.act(Instant.now())));
-        }
-        if (!gained.isEmpty()) {
-            LOG.infof("run %s: hosting clients %s of %d (taken up %s); %d events already logged, rounds 0..%d complete",
-                    run.runId(), hosted(run.runId()), run.config().data().clients(), gained, logged.size(),
-                    mine.values().iterator().next().ledger().lastCompleteRound());
         }
         publish.accept(out);
     }
